@@ -1,0 +1,1 @@
+//! The JS-facing handles. Filled in with the page shell.

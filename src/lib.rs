@@ -1,0 +1,18 @@
+//! peerpage: a sans-IO core for a browser peer of BitTorrent swarms and a Bitcoin signer.
+//!
+//! Every protocol here is a state machine: inputs are bytes, events and the current time,
+//! outputs are bytes to send, timers and events. No module below `bindings` reads a clock,
+//! touches a socket or knows JavaScript (see ARCHITECTURE.md and `tests/layering.rs`).
+
+pub mod error;
+
+/// Bencode: bounded zero-copy decoder keeping raw spans, canonical encoder (BEP 3).
+pub mod bencode;
+/// Torrent metainfo (BEP 3/12/19/27/47/52), magnet links (BEP 9), layout math, creation.
+pub mod metainfo;
+/// Piece hashing and verification, bitfields.
+pub mod piece;
+
+/// wasm32 only: the handles JavaScript holds; the one place that knows wasm-bindgen.
+#[cfg(target_arch = "wasm32")]
+pub mod bindings;
