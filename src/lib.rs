@@ -13,6 +13,10 @@ pub mod metainfo;
 /// Piece hashing and verification, bitfields.
 pub mod piece;
 
+/// Fuzz entry points (hostile bytes in, typed errors out, never a panic).
+#[doc(hidden)]
+pub mod fuzz;
+
 /// wasm32 only: the handles JavaScript holds; the one place that knows wasm-bindgen.
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;

@@ -1,0 +1,10 @@
+//! Fuzz entry points, one per parser or state machine that meets hostile bytes.
+//!
+//! The cargo-fuzz targets in `tests/fuzz/fuzz_targets/` are one-liners calling these, and
+//! `tests/fuzz_replay.rs` replays every committed corpus file through [`TARGETS`] under plain
+//! `cargo test`, so CI re-checks each seed without nightly. An entry point may return errors
+//! freely; what it must never do is panic.
+
+/// Every fuzz target: its name (the folder under `tests/fuzz/corpus/`) and its entry point.
+pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+];
