@@ -7,4 +7,5 @@
 
 /// Every fuzz target: its name (the folder under `tests/fuzz/corpus/`) and its entry point.
 pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+    ("bencode_decode", crate::bencode::fuzz_decode),
 ];
