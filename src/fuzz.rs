@@ -8,4 +8,6 @@
 /// Every fuzz target: its name (the folder under `tests/fuzz/corpus/`) and its entry point.
 pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("bencode_decode", crate::bencode::fuzz_decode),
+    ("metainfo_parse", crate::metainfo::fuzz_parse),
+    ("magnet_parse", crate::metainfo::magnet::fuzz_parse),
 ];

@@ -2,4 +2,8 @@
 
 mod formats {
     mod bencode;
+    mod create;
+    mod layout;
+    mod magnet;
+    mod metainfo;
 }

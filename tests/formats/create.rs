@@ -1,0 +1,92 @@
+//! Torrents created by peerpage match those npm create-torrent makes from the same files
+//! (tests/fixtures/create-torrent.json, made by tests/fixtures/make-expectations.mjs).
+
+use peerpage::metainfo::{default_piece_length, parse_torrent, CreateOptions, Magnet, TorrentCreator};
+use serde_json::Value;
+
+/// The same deterministic bytes the expectation script writes (xorshift32, low byte).
+fn file_bytes(seed: u64, length: usize) -> Vec<u8> {
+    let mut x = (seed.wrapping_mul(2_654_435_761).wrapping_add(1) as u32).max(1);
+    (0..length)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect()).unwrap_or_default()
+}
+
+#[test]
+fn created_torrents_match_create_torrent_info_hashes() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/create-torrent.json");
+    let cases: Vec<Value> = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    assert!(cases.len() >= 7);
+    for case in &cases {
+        let name = case["name"].as_str().unwrap().to_string();
+        let opts = &case["opts"];
+        // create-torrent walks a folder in its own order; feed files in that order.
+        let mut files: Vec<(Vec<String>, u64, u64)> = Vec::new();
+        for p in case["order"].as_array().unwrap() {
+            let path = strings(p);
+            let f = case["files"].as_array().unwrap().iter().find(|f| strings(&f["path"]) == path).unwrap();
+            files.push((path, f["length"].as_u64().unwrap(), f["seed"].as_u64().unwrap()));
+        }
+        let options = CreateOptions {
+            name: name.clone(),
+            piece_length: opts["pieceLength"].as_u64().map(|n| n as u32),
+            trackers: opts["announceList"].as_array().map(|t| t.iter().map(strings).collect()).unwrap_or_default(),
+            web_seeds: strings(&opts["urlList"]),
+            private: opts["private"].as_bool().unwrap_or(false),
+            comment: opts["comment"].as_str().map(String::from),
+            created_by: None,
+            creation_date: Some(1_700_000_000),
+        };
+        let declared = files.iter().map(|(p, l, _)| (p.clone(), *l)).collect();
+        let mut creator = TorrentCreator::new(options, declared).unwrap();
+        assert_eq!(u64::from(creator.piece_length()), case["pieceLength"].as_u64().unwrap(), "{name}");
+        for (_, len, seed) in &files {
+            // Odd chunk sizes: piece boundaries fall inside chunks.
+            for chunk in file_bytes(*seed, *len as usize).chunks(10_007) {
+                creator.feed(chunk).unwrap();
+            }
+        }
+        let created = creator.finish().unwrap();
+        assert_eq!(created.info_hash.to_hex(), case["infoHash"].as_str().unwrap(), "{name}");
+        let meta = parse_torrent(&created.torrent).unwrap();
+        assert_eq!(meta.info_hash, Some(created.info_hash));
+        assert_eq!(meta.private, opts["private"].as_bool().unwrap_or(false));
+        assert_eq!(meta.comment.as_deref(), opts["comment"].as_str());
+        assert_eq!(meta.creation_date, Some(1_700_000_000));
+        let magnet = Magnet::parse(&created.magnet).unwrap();
+        assert_eq!(magnet.info_hash, Some(created.info_hash));
+        assert_eq!(magnet.web_seeds, meta.web_seeds);
+    }
+}
+
+#[test]
+fn default_piece_length_follows_create_torrent() {
+    assert_eq!(default_piece_length(1), 16384);
+    assert_eq!(default_piece_length(20 << 20), 16384);
+    assert_eq!(default_piece_length(64 << 20), 65536);
+    assert_eq!(default_piece_length(1 << 30), 1 << 20);
+    assert_eq!(default_piece_length(100 << 30), 4 << 20);
+}
+
+#[test]
+fn creator_misuse_is_a_typed_error() {
+    use peerpage::error::{CoreError, Fault};
+    let opts = CreateOptions { name: "x".into(), ..CreateOptions::default() };
+    let err = TorrentCreator::new(opts.clone(), vec![]).err().unwrap();
+    assert_eq!(err.fault(), Fault::ApiMisuse);
+    let bad_name = CreateOptions { name: "../x".into(), ..CreateOptions::default() };
+    assert!(TorrentCreator::new(bad_name, vec![(vec!["x".into()], 1)]).is_err());
+    let mut c = TorrentCreator::new(opts.clone(), vec![(vec!["x".into()], 3)]).unwrap();
+    assert!(c.feed(b"abcd").is_err(), "more than declared");
+    c.feed(b"ab").unwrap();
+    assert!(c.finish().is_err(), "finished early");
+}

@@ -1,0 +1,68 @@
+use peerpage::error::CoreError;
+use peerpage::metainfo::{InfoHash, Magnet};
+
+const HEX: &str = "d2474e86c95b19b8bcfdb92bc12c9d44667cfa36";
+
+#[test]
+fn webtorrent_style_magnets_parse() {
+    let link = format!(
+        "magnet:?xt=urn:btih:{HEX}&dn=Leaves+of+Grass+by+Walt+Whitman.epub&tr=udp%3A%2F%2Ftracker.example%3A1337&tr=wss%3A%2F%2Ftracker.webtorrent.dev&ws=https%3A%2F%2Fseed.example%2Ffile&so=0,2,4-6&x.pe=10.0.0.1:6881"
+    );
+    let m = Magnet::parse(&link).unwrap();
+    assert_eq!(m.info_hash.unwrap().to_hex(), HEX);
+    assert_eq!(m.name.as_deref(), Some("Leaves of Grass by Walt Whitman.epub"));
+    assert_eq!(m.trackers, vec!["udp://tracker.example:1337", "wss://tracker.webtorrent.dev"]);
+    assert_eq!(m.web_seeds, vec!["https://seed.example/file"]);
+    assert_eq!(m.select_only, vec![0, 2, 4, 5, 6]);
+    assert_eq!(m.peers, vec!["10.0.0.1:6881"]);
+}
+
+#[test]
+fn base32_hex_and_v2_hashes_are_read() {
+    let hash = InfoHash::from_hex(HEX).unwrap();
+    let b32 = hash.to_base32();
+    assert_eq!(b32.len(), 32);
+    assert_eq!(Magnet::parse(&format!("magnet:?xt=urn:btih:{b32}")).unwrap().info_hash, Some(hash));
+    assert_eq!(Magnet::parse(&b32.to_lowercase()).unwrap().info_hash, Some(hash));
+    assert_eq!(Magnet::parse(HEX).unwrap().info_hash, Some(hash));
+    let v2 = "a".repeat(64);
+    let m = Magnet::parse(&format!("magnet:?xt=urn:btmh:1220{v2}&xt=urn:btih:{HEX}")).unwrap();
+    assert_eq!(m.info_hash_v2.unwrap().to_hex(), v2);
+    assert_eq!(m.info_hash, Some(hash));
+}
+
+#[test]
+fn built_links_percent_encode_and_parse_back() {
+    let m = Magnet {
+        info_hash: InfoHash::from_hex(HEX),
+        name: Some("a b&c=d+é".into()),
+        trackers: vec!["ws://127.0.0.1:8080/announce".into()],
+        web_seeds: vec!["http://127.0.0.1:8080/seed/".into()],
+        select_only: vec![1, 3],
+        ..Magnet::default()
+    };
+    let link = m.to_link();
+    assert_eq!(
+        link,
+        format!("magnet:?xt=urn:btih:{HEX}&dn=a%20b%26c%3Dd%2B%C3%A9&tr=ws%3A%2F%2F127.0.0.1%3A8080%2Fannounce&ws=http%3A%2F%2F127.0.0.1%3A8080%2Fseed%2F&so=1,3")
+    );
+    assert_eq!(Magnet::parse(&link).unwrap(), m);
+}
+
+#[test]
+fn bad_magnets_say_why() {
+    let cases = [
+        ("http://example.com", "magnet:?"),
+        ("magnet:?dn=x", "no xt"),
+        ("magnet:?xt=urn:btih:1234", "neither 40 hex"),
+        ("magnet:?xt=urn:btmh:1111aaaa", "1220"),
+        ("magnet:?xt=urn:btih:d2474e86c95b19b8bcfdb92bc12c9d44667cfa36&dn=%zz", "percent"),
+        ("magnet:?xt=urn:btih:d2474e86c95b19b8bcfdb92bc12c9d44667cfa36&so=5-1", "so="),
+        ("magnet:?xt=urn:btih:d2474e86c95b19b8bcfdb92bc12c9d44667cfa36&so=0-4294967295", "so="),
+    ];
+    for (link, words) in cases {
+        let err = Magnet::parse(link).expect_err(link);
+        assert_eq!(err.code(), "magnet.invalid");
+        assert!(err.to_string().contains(words), "{err} should mention {words}");
+    }
+}
