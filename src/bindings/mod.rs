@@ -1,1 +1,19 @@
-//! The JS-facing handles. Filled in with the page shell.
+//! The JS-facing handles: the one place that knows wasm-bindgen. Each function is a thin
+//! conversion over a core call; errors become JS `Error`s with a stable `code` and `fault`.
+
+use crate::error::CoreError;
+use wasm_bindgen::prelude::*;
+
+/// The core's version, so the page can show what it runs.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Turns any core error into a JS `Error` with `code` and `fault` properties.
+pub(crate) fn js_error(err: &dyn CoreError) -> JsValue {
+    let error = js_sys::Error::new(&err.to_string());
+    let _ = js_sys::Reflect::set(&error, &"code".into(), &err.code().into());
+    let _ = js_sys::Reflect::set(&error, &"fault".into(), &err.fault().as_str().into());
+    error.into()
+}

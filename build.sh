@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds peerpage's wasm core into www/pkg/, installing whatever is missing first:
+# the wasm32 target, wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version, npm packages.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+command -v cargo >/dev/null || { echo "build.sh: cargo is missing; install Rust with rustup first" >&2; exit 1; }
+command -v node >/dev/null || { echo "build.sh: node (>= 20) is missing" >&2; exit 1; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The CLI must match the library exactly, or the generated glue does not fit the wasm.
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$bindgen_version" ]; then
+  echo "build.sh: cannot read the wasm-bindgen version from Cargo.lock" >&2; exit 1
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then
+  say "installing wasm-bindgen-cli $bindgen_version (a few minutes, once)"
+  # No --locked: the registry mirror can lag crates.io and the CLI's own lock file may name
+  # a dependency version it lacks.
+  cargo install wasm-bindgen-cli --version "$bindgen_version"
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  # --ignore-scripts: webtorrent's dependency tree runs a pnpm-only preinstall we do not need.
+  npm ci --ignore-scripts --no-audit --no-fund
+fi
+
+say "building the core for wasm32 (release)"
+cargo build --release --target wasm32-unknown-unknown --lib
+
+target_dir=${CARGO_TARGET_DIR:-target}
+say "generating JS bindings into www/pkg/"
+rm -rf www/pkg
+wasm-bindgen --target web --out-dir www/pkg --no-typescript \
+  "$target_dir/wasm32-unknown-unknown/release/peerpage.wasm"
+
+say "shrinking with wasm-opt"
+node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  www/pkg/peerpage_bg.wasm -o www/pkg/peerpage_bg.wasm.opt
+mv www/pkg/peerpage_bg.wasm.opt www/pkg/peerpage_bg.wasm
+
+raw=$(wc -c < www/pkg/peerpage_bg.wasm)
+gz=$(gzip -9 -c www/pkg/peerpage_bg.wasm | wc -c)
+js=$(cat www/pkg/peerpage.js | gzip -9 | wc -c)
+say "www/pkg/peerpage_bg.wasm: $raw bytes raw, $gz bytes gzipped (glue JS: $js bytes gzipped)"
