@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process'
 import { createReadStream, existsSync, statSync, readdirSync } from 'node:fs'
 import { extname, join, normalize, resolve, sep, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Server as TrackerServer } from 'bittorrent-tracker'
+// The server entry only: the package root also loads the client and its native WebRTC module.
+import TrackerServer from 'bittorrent-tracker/server'
 
 const WWW = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(WWW, '..')

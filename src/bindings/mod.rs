@@ -1,6 +1,9 @@
 //! The JS-facing handles: the one place that knows wasm-bindgen. Each function is a thin
 //! conversion over a core call; errors become JS `Error`s with a stable `code` and `fault`.
 
+mod formats;
+mod qr;
+
 use crate::error::CoreError;
 use wasm_bindgen::prelude::*;
 
@@ -16,4 +19,10 @@ pub(crate) fn js_error(err: &dyn CoreError) -> JsValue {
     let _ = js_sys::Reflect::set(&error, &"code".into(), &err.code().into());
     let _ = js_sys::Reflect::set(&error, &"fault".into(), &err.fault().as_str().into());
     error.into()
+}
+
+/// Serialises a plain record for JS (objects, not Maps; u64 sizes as numbers, exact below 2^53).
+pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    value.serialize(&serializer).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
 }

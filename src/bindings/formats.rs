@@ -1,0 +1,214 @@
+//! Torrent files, magnets and torrent creation for the page.
+
+use super::{js_error, to_js};
+use crate::bencode::{decode, Mode};
+use crate::metainfo::{self, CreateOptions, Magnet, Metainfo};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileView {
+    index: usize,
+    path: String,
+    length: f64,
+    offset: f64,
+    first_piece: u32,
+    end_piece: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TorrentView {
+    name: String,
+    version: &'static str,
+    info_hash: Option<String>,
+    info_hash_v2: Option<String>,
+    total_length: f64,
+    piece_length: u32,
+    piece_count: u32,
+    last_piece_length: u32,
+    files: Vec<FileView>,
+    pad_files: usize,
+    private: bool,
+    trackers: Vec<Vec<String>>,
+    web_seeds: Vec<String>,
+    comment: Option<String>,
+    created_by: Option<String>,
+    creation_date: Option<f64>,
+    magnet: String,
+}
+
+fn view(meta: &Metainfo) -> TorrentView {
+    let layout = &meta.layout;
+    let files = meta
+        .visible_files()
+        .map(|(index, f)| {
+            let pieces = layout.file_pieces(index);
+            FileView {
+                index,
+                path: f.path.join("/"),
+                length: f.length as f64,
+                offset: f.offset as f64,
+                first_piece: pieces.start,
+                end_piece: pieces.end,
+            }
+        })
+        .collect();
+    let last = layout.piece(layout.piece_count().saturating_sub(1)).map_or(0, |p| layout.piece_size(p));
+    TorrentView {
+        name: meta.name.clone(),
+        version: match meta.version {
+            metainfo::MetaVersion::V1 => "v1",
+            metainfo::MetaVersion::V2 => "v2",
+            metainfo::MetaVersion::Hybrid => "hybrid",
+        },
+        info_hash: meta.info_hash.map(|h| h.to_hex()),
+        info_hash_v2: meta.info_hash_v2.map(|h| h.to_hex()),
+        total_length: meta.total_length() as f64,
+        piece_length: meta.piece_length,
+        piece_count: layout.piece_count(),
+        last_piece_length: last,
+        files,
+        pad_files: meta.files.iter().filter(|f| f.padding).count(),
+        private: meta.private,
+        trackers: meta.trackers.clone(),
+        web_seeds: meta.web_seeds.clone(),
+        comment: meta.comment.clone(),
+        created_by: meta.created_by.clone(),
+        creation_date: meta.creation_date.map(|d| d as f64),
+        magnet: Magnet::from_metainfo(meta).to_link(),
+    }
+}
+
+/// Reads a .torrent file into a plain record for display.
+#[wasm_bindgen(js_name = parseTorrent)]
+pub fn parse_torrent(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let meta = metainfo::parse_torrent(bytes).map_err(|e| js_error(&e))?;
+    to_js(&view(&meta))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MagnetView {
+    info_hash: Option<String>,
+    info_hash_v2: Option<String>,
+    name: Option<String>,
+    trackers: Vec<String>,
+    web_seeds: Vec<String>,
+    exact_sources: Vec<String>,
+    select_only: Vec<u32>,
+    peers: Vec<String>,
+    magnet: String,
+}
+
+/// Reads a magnet link (or a bare info hash) into a plain record.
+#[wasm_bindgen(js_name = parseMagnet)]
+pub fn parse_magnet(link: &str) -> Result<JsValue, JsValue> {
+    let m = Magnet::parse(link).map_err(|e| js_error(&e))?;
+    to_js(&MagnetView {
+        info_hash: m.info_hash.map(|h| h.to_hex()),
+        info_hash_v2: m.info_hash_v2.map(|h| h.to_hex()),
+        name: m.name.clone(),
+        trackers: m.trackers.clone(),
+        web_seeds: m.web_seeds.clone(),
+        exact_sources: m.exact_sources.clone(),
+        select_only: m.select_only.clone(),
+        peers: m.peers.clone(),
+        magnet: m.to_link(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct CreateOptionsJs {
+    name: String,
+    piece_length: Option<u32>,
+    trackers: Vec<Vec<String>>,
+    web_seeds: Vec<String>,
+    private: bool,
+    comment: Option<String>,
+    created_by: Option<String>,
+    creation_date: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct FileDecl {
+    path: Vec<String>,
+    length: f64,
+}
+
+/// Creates a torrent from files whose bytes are fed in order, chunk by chunk (in a Worker).
+#[wasm_bindgen]
+pub struct TorrentCreator {
+    inner: Option<metainfo::TorrentCreator>,
+}
+
+#[wasm_bindgen]
+impl TorrentCreator {
+    /// `options`: `{name, pieceLength?, trackers?: string[][], webSeeds?, private?, comment?,
+    /// createdBy?, creationDate? (Unix seconds)}`; `files`: `[{path: string[], length}]`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue, files: JsValue) -> Result<TorrentCreator, JsValue> {
+        let o: CreateOptionsJs = serde_wasm_bindgen::from_value(options)?;
+        let files: Vec<FileDecl> = serde_wasm_bindgen::from_value(files)?;
+        let files = files.into_iter().map(|f| (f.path, f.length.max(0.0) as u64)).collect();
+        let options = CreateOptions {
+            name: o.name,
+            piece_length: o.piece_length,
+            trackers: o.trackers,
+            web_seeds: o.web_seeds,
+            private: o.private,
+            comment: o.comment,
+            created_by: o.created_by,
+            creation_date: o.creation_date.map(|d| d as i64),
+        };
+        let inner = metainfo::TorrentCreator::new(options, files).map_err(|e| js_error(&e))?;
+        Ok(TorrentCreator { inner: Some(inner) })
+    }
+
+    fn creator(&mut self) -> Result<&mut metainfo::TorrentCreator, JsValue> {
+        self.inner.as_mut().ok_or_else(|| js_sys::Error::new("the torrent was already finished").into())
+    }
+
+    /// The piece length chosen.
+    #[wasm_bindgen(js_name = pieceLength)]
+    pub fn piece_length(&mut self) -> Result<u32, JsValue> {
+        Ok(self.creator()?.piece_length())
+    }
+
+    /// Feeds the next bytes of the files, in declared order.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.creator()?.feed(chunk).map_err(|e| js_error(&e))
+    }
+
+    /// Bytes fed so far.
+    pub fn fed(&mut self) -> Result<f64, JsValue> {
+        Ok(self.creator()?.fed() as f64)
+    }
+
+    /// Finishes: `{torrent: Uint8Array, infoHash, magnet}`.
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let creator = self.inner.take().ok_or_else(|| JsValue::from(js_sys::Error::new("already finished")))?;
+        let created = creator.finish().map_err(|e| js_error(&e))?;
+        let out = js_sys::Object::new();
+        js_sys::Reflect::set(&out, &"torrent".into(), &js_sys::Uint8Array::from(created.torrent.as_slice()))?;
+        js_sys::Reflect::set(&out, &"infoHash".into(), &created.info_hash.to_hex().into())?;
+        js_sys::Reflect::set(&out, &"magnet".into(), &created.magnet.into())?;
+        Ok(out.into())
+    }
+}
+
+/// SHA-1 of `bytes` (piece hashing; also what the benchmarks time).
+#[wasm_bindgen]
+pub fn sha1(bytes: &[u8]) -> Vec<u8> {
+    crate::piece::sha1(bytes).to_vec()
+}
+
+/// Decodes bencode (tolerant) and re-encodes it canonically: the benchmark's unit of work.
+/// Returns the encoded length so the work cannot be skipped.
+#[wasm_bindgen(js_name = bencodeRoundTrip)]
+pub fn bencode_round_trip(bytes: &[u8]) -> Result<u32, JsValue> {
+    let value = decode(bytes, Mode::Tolerant).map_err(|e| js_error(&e))?;
+    Ok(value.encode_canonical().len() as u32)
+}

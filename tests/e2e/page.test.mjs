@@ -1,0 +1,110 @@
+// The first page in a real browser: wasm loads, fixture torrents show the info hash npm
+// parse-torrent reports, a torrent created in the page matches npm create-torrent, and bad
+// input is explained in words.
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { join, dirname } from 'node:path'
+import { tmpdir } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import createTorrent from 'create-torrent'
+import parseTorrent from 'parse-torrent'
+import { startServer, launchPeer, openPage } from './harness.mjs'
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures')
+const expected = JSON.parse(readFileSync(join(fixtures, 'parse-torrent.json'), 'utf8'))
+
+let server, peer
+
+before(async () => {
+  server = await startServer()
+  peer = await launchPeer(server.url.replace(/\/$/, ''))
+  await openPage(peer.page, server.url)
+})
+
+after(async () => {
+  await peer?.close()
+  await server?.close()
+})
+
+test('the wasm core loads and reports ready', async () => {
+  assert.equal(await peer.page.textContent('#core-status'), 'core ready')
+  assert.match(await peer.page.textContent('#core-version'), /^\d+\.\d+\.\d+$/)
+  assert.deepEqual(peer.errors, [])
+})
+
+for (const fixture of ['alice.torrent', 'folder.torrent', 'sintel.torrent', 'bunny.torrent']) {
+  test(`opening ${fixture} shows parse-torrent's info hash, files and magnet`, async () => {
+    const { page } = peer
+    await page.setInputFiles('#torrent-file', join(fixtures, 'torrents', fixture))
+    const want = expected[fixture]
+    await page.waitForFunction(h => document.getElementById('t-hash').textContent === h, want.infoHash)
+    assert.equal(await page.textContent('#t-name'), want.name)
+    const rows = await page.$$eval('#t-files tr', trs => trs.length)
+    assert.equal(rows, want.files.length)
+    const magnet = await page.inputValue('#t-magnet')
+    assert.equal((await parseTorrent(magnet)).infoHash, want.infoHash)
+    assert.equal(await page.isVisible('#error'), false)
+  })
+}
+
+test('a corrupt torrent is explained, not a blank page', async () => {
+  const { page } = peer
+  await page.setInputFiles('#torrent-file', join(fixtures, 'torrents', 'corrupt.torrent'))
+  await page.waitForSelector('#error:not([hidden])')
+  const text = await page.textContent('#error')
+  assert.match(text, /corrupt\.torrent/)
+  assert.match(text, /info\.name/)
+  assert.match(text, /metainfo\.missing-field/)
+})
+
+test('a bad magnet link is explained', async () => {
+  const { page } = peer
+  await page.fill('#magnet-input', 'magnet:?xt=urn:btih:1234')
+  await page.click('#magnet-form button')
+  await page.waitForSelector('#error:not([hidden])')
+  assert.match(await page.textContent('#error'), /40 hex/)
+})
+
+test('a pasted magnet shows its info hash and a QR code', async () => {
+  const { page } = peer
+  const hash = expected['leaves.torrent'].infoHash
+  await page.fill('#magnet-input', `magnet:?xt=urn:btih:${hash}&dn=Leaves&tr=wss%3A%2F%2Ftracker.example`)
+  await page.click('#magnet-form button')
+  await page.waitForFunction(h => document.getElementById('t-hash').textContent === h, hash)
+  assert.equal(await page.textContent('#t-trackers'), 'wss://tracker.example')
+  const dark = await page.$eval('#t-qr', c => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data
+    let n = 0
+    for (let i = 0; i < d.length; i += 4) if (d[i] === 0) n++
+    return n
+  })
+  assert.ok(dark > 1000, 'the QR canvas has dark modules')
+})
+
+test('a torrent created in the page has the info hash create-torrent gives the same file', async () => {
+  const { page } = peer
+  const dir = mkdtempSync(join(tmpdir(), 'pp-e2e-'))
+  try {
+    // 1.5 MiB of patterned bytes: several pieces, last one short.
+    const data = Buffer.alloc(1536 * 1024 + 123)
+    for (let i = 0; i < data.length; i++) data[i] = (i * 31 + (i >> 11)) & 0xff
+    const file = join(dir, 'sample.bin')
+    writeFileSync(file, data)
+    const reference = await new Promise((resolve, reject) =>
+      createTorrent(file, { announceList: [] }, (err, t) => err ? reject(err) : resolve(t)))
+    const want = (await parseTorrent(reference)).infoHash
+
+    await page.setInputFiles('#create-files', file)
+    await page.waitForFunction(() => /^Created/.test(document.getElementById('progress-title').textContent))
+    assert.equal(await page.textContent('#t-hash'), want)
+    const magnet = await page.inputValue('#t-magnet')
+    assert.ok(magnet.startsWith(`magnet:?xt=urn:btih:${want}&dn=sample.bin&tr=ws%3A%2F%2F127.0.0.1%3A`), magnet)
+    assert.match(await page.textContent('#progress-text'), /MB\/s/)
+    assert.equal(await page.isVisible('#t-download'), true)
+    await page.screenshot({ path: join(tmpdir(), 'peerpage-created.png'), fullPage: true })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
