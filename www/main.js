@@ -4,6 +4,7 @@
 import init, { parseTorrent, parseMagnet, version } from './pkg/peerpage.js'
 import { showTorrent } from './ui/torrent-view.js'
 import { bytes, rate, describeError } from './ui/format.js'
+import { createTorrent, hashWorkerCount } from './create.js'
 
 const $ = id => document.getElementById(id)
 /** The embedded tracker served on the same port as the page (www/serve.mjs). */
@@ -40,46 +41,37 @@ function openMagnet (text) {
   }
 }
 
-/** Creates a torrent in a worker; `files` is [{file, path: string[]}] in torrent order. */
-function createTorrent (files, name) {
+/** Creates a torrent with parallel hashing; `files` is [{file, path: string[]}]. */
+async function createFromFiles (files, name) {
   clearError()
   if (!files.length) return showError('There are no files to make a torrent of (empty folder?).')
+  // A stable order that does not depend on how the browser listed the files.
   files.sort((a, b) => a.path.join('/').localeCompare(b.path.join('/')))
-  const total = files.reduce((sum, f) => sum + f.file.size, 0)
   $('progress').hidden = false
   $('progress-title').textContent = `Hashing ${name}…`
   $('progress-bar').style.width = '0%'
-  $('progress-text').textContent = `0 of ${bytes(total)}`
-  const worker = new Worker(new URL('./workers/create-worker.js', import.meta.url), { type: 'module' })
+  const started = performance.now()
   const options = {
     name,
     trackers: [[DEFAULT_TRACKER]],
     createdBy: `peerpage ${version()}`,
     creationDate: Math.floor(Date.now() / 1000)
   }
-  worker.onmessage = ({ data }) => {
-    if (data.type === 'progress') {
-      $('progress-bar').style.width = `${(100 * data.fed / data.total).toFixed(1)}%`
+  try {
+    const result = await createTorrent(files, options, (done, total) => {
+      $('progress-bar').style.width = `${(100 * done / total).toFixed(1)}%`
       $('progress-text').textContent =
-        `${bytes(data.fed)} of ${bytes(data.total)} · ${rate(data.fed / Math.max(data.seconds, 1e-3))}`
-      return
-    }
-    worker.terminate()
-    if (data.type === 'error') {
-      $('progress').hidden = true
-      return showError(describeError(data, `Could not create a torrent of ${name}`))
-    }
+        `${bytes(done)} of ${bytes(total)} · ${rate(done / Math.max((performance.now() - started) / 1000, 1e-3))}`
+    })
     $('progress-bar').style.width = '100%'
     $('progress-title').textContent = `Created ${name}`
-    $('progress-text').textContent =
-      `${bytes(data.total)} hashed in ${data.seconds.toFixed(2)} s · ${rate(data.total / Math.max(data.seconds, 1e-3))}`
-    showTorrent(parseTorrent(data.torrent), { torrentBytes: data.torrent, fileName: `${name}.torrent` })
-  }
-  worker.onerror = ev => {
+    $('progress-text').textContent = `${bytes(result.total)} hashed in ${result.seconds.toFixed(2)} s · ` +
+      `${rate(result.total / Math.max(result.seconds, 1e-3))} · ${hashWorkerCount()} workers`
+    showTorrent(parseTorrent(result.torrent), { torrentBytes: result.torrent, fileName: `${name}.torrent` })
+  } catch (err) {
     $('progress').hidden = true
-    showError(`The hashing worker failed: ${ev.message || 'unknown error'}`)
+    showError(describeError(err, `Could not create a torrent of ${name}`))
   }
-  worker.postMessage({ files, options })
 }
 
 /** Files from an <input type=file>; folder picks carry webkitRelativePath "folder/sub/f". */
@@ -131,7 +123,7 @@ function wireInputs () {
   for (const id of ['create-files', 'create-folder']) {
     $(id).addEventListener('change', ev => {
       const { name, files } = filesFromInput(ev.target.files)
-      createTorrent(files, name)
+      createFromFiles(files, name)
       ev.target.value = ''
     })
   }
@@ -159,7 +151,7 @@ function wireInputs () {
     if (!dropped.length && text) return openMagnet(text)
     try {
       const { name, files } = await filesFromDrop(ev.dataTransfer.items)
-      createTorrent(files, name)
+      createFromFiles(files, name)
     } catch (err) {
       showError(describeError(err, 'Could not read the dropped files'))
     }

@@ -187,15 +187,96 @@ impl TorrentCreator {
         Ok(self.creator()?.fed() as f64)
     }
 
+    /// Splits hashing into up to `parts` jobs for parallel workers:
+    /// `[{firstPiece, pieceCount, len, segments: [{file, offset, length}]}]`.
+    pub fn plan(&mut self, parts: u32) -> Result<JsValue, JsValue> {
+        let jobs: Vec<JobView> = self
+            .creator()?
+            .plan(parts)
+            .into_iter()
+            .map(|j| JobView {
+                first_piece: j.first_piece,
+                piece_count: j.piece_count,
+                len: j.len as f64,
+                segments: j
+                    .segments
+                    .iter()
+                    .map(|s| SegmentView { file: s.file, offset: s.offset_in_file as f64, length: s.len as f64 })
+                    .collect(),
+            })
+            .collect();
+        to_js(&jobs)
+    }
+
     /// Finishes: `{torrent: Uint8Array, infoHash, magnet}`.
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        let creator = self.inner.take().ok_or_else(|| JsValue::from(js_sys::Error::new("already finished")))?;
-        let created = creator.finish().map_err(|e| js_error(&e))?;
-        let out = js_sys::Object::new();
-        js_sys::Reflect::set(&out, &"torrent".into(), &js_sys::Uint8Array::from(created.torrent.as_slice()))?;
-        js_sys::Reflect::set(&out, &"infoHash".into(), &created.info_hash.to_hex().into())?;
-        js_sys::Reflect::set(&out, &"magnet".into(), &created.magnet.into())?;
-        Ok(out.into())
+        let creator = self.take()?;
+        created_to_js(creator.finish().map_err(|e| js_error(&e))?)
+    }
+
+    /// Finishes from piece hashes computed by workers, joined in job order.
+    #[wasm_bindgen(js_name = finishWithPieceHashes)]
+    pub fn finish_with_piece_hashes(&mut self, hashes: Vec<u8>) -> Result<JsValue, JsValue> {
+        let creator = self.take()?;
+        created_to_js(creator.finish_with_piece_hashes(hashes).map_err(|e| js_error(&e))?)
+    }
+
+    fn take(&mut self) -> Result<metainfo::TorrentCreator, JsValue> {
+        self.inner.take().ok_or_else(|| JsValue::from(js_sys::Error::new("the torrent was already finished")))
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SegmentView {
+    file: usize,
+    offset: f64,
+    length: f64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JobView {
+    first_piece: u32,
+    piece_count: u32,
+    len: f64,
+    segments: Vec<SegmentView>,
+}
+
+/// `{torrent: Uint8Array, infoHash, magnet}`.
+fn created_to_js(created: metainfo::Created) -> Result<JsValue, JsValue> {
+    let out = js_sys::Object::new();
+    js_sys::Reflect::set(&out, &"torrent".into(), &js_sys::Uint8Array::from(created.torrent.as_slice()))?;
+    js_sys::Reflect::set(&out, &"infoHash".into(), &created.info_hash.to_hex().into())?;
+    js_sys::Reflect::set(&out, &"magnet".into(), &created.magnet.into())?;
+    Ok(out.into())
+}
+
+/// Hashes one share of a torrent's pieces in a worker (see `TorrentCreator.plan`).
+#[wasm_bindgen]
+pub struct PieceRangeHasher {
+    inner: Option<metainfo::PieceRangeHasher>,
+}
+
+#[wasm_bindgen]
+impl PieceRangeHasher {
+    /// A hasher for `len` bytes starting on a piece boundary.
+    #[wasm_bindgen(constructor)]
+    pub fn new(piece_length: u32, len: f64) -> Result<PieceRangeHasher, JsValue> {
+        let inner = metainfo::PieceRangeHasher::new(piece_length, len.max(0.0) as u64).map_err(|e| js_error(&e))?;
+        Ok(PieceRangeHasher { inner: Some(inner) })
+    }
+
+    /// Feeds the next bytes.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        let inner = self.inner.as_mut().ok_or_else(|| JsValue::from(js_sys::Error::new("already finished")))?;
+        inner.feed(chunk).map_err(|e| js_error(&e))
+    }
+
+    /// The concatenated piece hashes.
+    pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
+        let inner = self.inner.take().ok_or_else(|| JsValue::from(js_sys::Error::new("already finished")))?;
+        inner.finish().map_err(|e| js_error(&e))
     }
 }
 

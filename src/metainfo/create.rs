@@ -6,7 +6,8 @@ use super::info_hash::InfoHash;
 use super::magnet::Magnet;
 use super::parse::check_component;
 use crate::bencode::OwnedValue;
-use crate::piece::PieceHasher;
+use super::layout::Layout;
+use super::piece_range::{plan_hash_jobs, HashJob, PieceRangeHasher};
 
 /// What goes into a new torrent besides the files.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -54,11 +55,8 @@ pub struct TorrentCreator {
     files: Vec<(Vec<String>, u64)>,
     single_file: bool,
     piece_length: u32,
-    total: u64,
-    fed: u64,
-    in_piece: u32,
-    hasher: PieceHasher,
-    pieces: Vec<u8>,
+    layout: Layout,
+    hasher: PieceRangeHasher,
 }
 
 impl TorrentCreator {
@@ -88,18 +86,9 @@ impl TorrentCreator {
             return Err(E::Misuse("too many pieces for this piece length"));
         }
         let single_file = files.len() == 1 && files[0].0 == [options.name.clone()];
-        let piece_count = total.div_ceil(u64::from(piece_length)) as usize;
-        Ok(TorrentCreator {
-            options,
-            files,
-            single_file,
-            piece_length,
-            total,
-            fed: 0,
-            in_piece: 0,
-            hasher: PieceHasher::new(),
-            pieces: Vec::with_capacity(piece_count.saturating_mul(20).min(1 << 24)),
-        })
+        let lengths: Vec<u64> = files.iter().map(|(_, len)| *len).collect();
+        let layout = Layout::new(&lengths, piece_length).map_err(|_| E::Misuse("the files cannot be laid out in pieces"))?;
+        Ok(TorrentCreator { options, files, single_file, piece_length, hasher: PieceRangeHasher::new(piece_length, total)?, layout })
     }
 
     /// The piece length in use.
@@ -108,87 +97,99 @@ impl TorrentCreator {
     }
     /// Total bytes expected.
     pub fn total(&self) -> u64 {
-        self.total
+        self.layout.total_len()
     }
     /// Bytes fed so far (for a progress bar).
     pub fn fed(&self) -> u64 {
-        self.fed
+        self.hasher.fed()
+    }
+
+    /// Splits hashing into up to `parts` jobs for parallel workers; each worker feeds its
+    /// job's segments to a [`PieceRangeHasher`], and [`TorrentCreator::finish_with_piece_hashes`]
+    /// takes the results joined in job order.
+    pub fn plan(&self, parts: u32) -> Vec<HashJob> {
+        plan_hash_jobs(&self.layout, parts)
     }
 
     /// Feeds the next bytes of the concatenated files, in declared order, in any chunk size.
-    pub fn feed(&mut self, mut bytes: &[u8]) -> Result<(), E> {
-        if bytes.len() as u64 > self.total - self.fed {
-            return Err(E::Misuse("more bytes fed than the files' declared lengths"));
-        }
-        while !bytes.is_empty() {
-            let room = (self.piece_length - self.in_piece) as usize;
-            let (now, rest) = bytes.split_at(room.min(bytes.len()));
-            self.hasher.update(now);
-            self.in_piece += now.len() as u32;
-            self.fed += now.len() as u64;
-            if self.in_piece == self.piece_length {
-                self.pieces.extend_from_slice(&self.hasher.finish());
-                self.in_piece = 0;
-            }
-            bytes = rest;
-        }
-        Ok(())
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), E> {
+        self.hasher.feed(bytes)
     }
 
     /// Writes the torrent once every byte has been fed.
-    pub fn finish(mut self) -> Result<Created, E> {
-        if self.fed != self.total {
-            return Err(E::Misuse("finish called before every byte was fed"));
-        }
-        if self.in_piece > 0 {
-            self.pieces.extend_from_slice(&self.hasher.finish());
-        }
-        let o = &self.options;
-        let mut info = OwnedValue::dict()
-            .insert("name", o.name.as_str())
-            .insert("piece length", i64::from(self.piece_length))
-            .insert("pieces", std::mem::take(&mut self.pieces));
-        if o.private {
-            info = info.insert("private", 1);
-        }
-        if self.single_file {
-            info = info.insert("length", self.total as i64);
-        } else {
-            let files = self.files.iter().map(|(path, len)| {
-                let path: Vec<OwnedValue> = path.iter().map(|p| OwnedValue::from(p.as_str())).collect();
-                OwnedValue::dict().insert("length", *len as i64).insert("path", path)
-            });
-            info = info.insert("files", files.collect::<Vec<_>>());
-        }
-        let info_bytes = info.to_bytes();
-        let info_hash = InfoHash(crate::piece::sha1(&info_bytes));
-
-        let mut top = OwnedValue::dict().insert("encoding", "UTF-8").insert("info", info);
-        let tiers: Vec<Vec<String>> = o.trackers.iter().filter(|t| !t.is_empty()).cloned().collect();
-        if let Some(first) = tiers.first().and_then(|t| t.first()) {
-            top = top.insert("announce", first.as_str());
-            let list = tiers.iter().map(|t| OwnedValue::List(t.iter().map(|u| u.as_str().into()).collect()));
-            top = top.insert("announce-list", list.collect::<Vec<_>>());
-        }
-        if !o.web_seeds.is_empty() {
-            top = top.insert("url-list", o.web_seeds.iter().map(|u| u.as_str().into()).collect::<Vec<OwnedValue>>());
-        }
-        if let Some(c) = &o.comment {
-            top = top.insert("comment", c.as_str());
-        }
-        if let Some(c) = &o.created_by {
-            top = top.insert("created by", c.as_str());
-        }
-        if let Some(d) = o.creation_date {
-            top = top.insert("creation date", d);
-        }
-        let magnet = Magnet {
-            info_hash: Some(info_hash),
-            name: Some(o.name.clone()),
-            trackers: tiers.into_iter().flatten().collect(),
-            web_seeds: o.web_seeds.clone(),
-            ..Magnet::default()
-        };
-        Ok(Created { torrent: top.to_bytes(), info_hash, magnet: magnet.to_link() })
+    pub fn finish(self) -> Result<Created, E> {
+        let TorrentCreator { options, files, single_file, piece_length, layout, hasher } = self;
+        let pieces = hasher.finish()?;
+        build(options, files, single_file, piece_length, layout.total_len(), pieces)
     }
+
+    /// Writes the torrent from piece hashes computed elsewhere (parallel workers, see
+    /// [`TorrentCreator::plan`]), when nothing was fed here.
+    pub fn finish_with_piece_hashes(self, pieces: Vec<u8>) -> Result<Created, E> {
+        if self.hasher.fed() != 0 {
+            return Err(E::Misuse("bytes were fed here; call finish instead"));
+        }
+        if pieces.len() != self.layout.piece_count() as usize * 20 {
+            return Err(E::Misuse("wrong number of piece hashes"));
+        }
+        let TorrentCreator { options, files, single_file, piece_length, layout, .. } = self;
+        build(options, files, single_file, piece_length, layout.total_len(), pieces)
+    }
+}
+
+fn build(
+    options: CreateOptions,
+    files: Vec<(Vec<String>, u64)>,
+    single_file: bool,
+    piece_length: u32,
+    total: u64,
+    pieces: Vec<u8>,
+) -> Result<Created, E> {
+    let o = &options;
+    let mut info = OwnedValue::dict()
+        .insert("name", o.name.as_str())
+        .insert("piece length", i64::from(piece_length))
+        .insert("pieces", pieces);
+    if o.private {
+        info = info.insert("private", 1);
+    }
+    if single_file {
+        info = info.insert("length", total as i64);
+    } else {
+        let files = files.iter().map(|(path, len)| {
+            let path: Vec<OwnedValue> = path.iter().map(|p| OwnedValue::from(p.as_str())).collect();
+            OwnedValue::dict().insert("length", *len as i64).insert("path", path)
+        });
+        info = info.insert("files", files.collect::<Vec<_>>());
+    }
+    let info_bytes = info.to_bytes();
+    let info_hash = InfoHash(crate::piece::sha1(&info_bytes));
+
+    let mut top = OwnedValue::dict().insert("encoding", "UTF-8").insert("info", info);
+    let tiers: Vec<Vec<String>> = o.trackers.iter().filter(|t| !t.is_empty()).cloned().collect();
+    if let Some(first) = tiers.first().and_then(|t| t.first()) {
+        top = top.insert("announce", first.as_str());
+        let list = tiers.iter().map(|t| OwnedValue::List(t.iter().map(|u| u.as_str().into()).collect()));
+        top = top.insert("announce-list", list.collect::<Vec<_>>());
+    }
+    if !o.web_seeds.is_empty() {
+        top = top.insert("url-list", o.web_seeds.iter().map(|u| u.as_str().into()).collect::<Vec<OwnedValue>>());
+    }
+    if let Some(c) = &o.comment {
+        top = top.insert("comment", c.as_str());
+    }
+    if let Some(c) = &o.created_by {
+        top = top.insert("created by", c.as_str());
+    }
+    if let Some(d) = o.creation_date {
+        top = top.insert("creation date", d);
+    }
+    let magnet = Magnet {
+        info_hash: Some(info_hash),
+        name: Some(o.name.clone()),
+        trackers: tiers.into_iter().flatten().collect(),
+        web_seeds: o.web_seeds.clone(),
+        ..Magnet::default()
+    };
+    Ok(Created { torrent: top.to_bytes(), info_hash, magnet: magnet.to_link() })
 }

@@ -7,6 +7,7 @@ mod info_hash;
 pub mod magnet;
 pub mod layout;
 mod parse;
+mod piece_range;
 mod torrent;
 mod v2;
 
@@ -15,6 +16,7 @@ pub use error::MetainfoError;
 pub use magnet::Magnet;
 pub use info_hash::{hex, unhex, InfoHash, InfoHashV2};
 pub use layout::{BlockIndex, FileSegment, Layout, LayoutError, PieceIndex, BLOCK_SIZE};
+pub use piece_range::{plan_hash_jobs, HashJob, PieceRangeHasher};
 pub use parse::{parse_info, parse_torrent, MAX_PIECE_LENGTH};
 pub use torrent::{FileEntry, MetaVersion, Metainfo};
 

@@ -90,3 +90,34 @@ fn creator_misuse_is_a_typed_error() {
     c.feed(b"ab").unwrap();
     assert!(c.finish().is_err(), "finished early");
 }
+
+#[test]
+fn parallel_hash_jobs_give_the_same_torrent_as_sequential_feeding() {
+    use peerpage::metainfo::PieceRangeHasher;
+    let files: Vec<(Vec<String>, u64)> =
+        vec![(vec!["a".into()], 40_000), (vec!["b".into()], 0), (vec!["c".into()], 100_003)];
+    let data: Vec<Vec<u8>> = files.iter().enumerate().map(|(i, (_, l))| file_bytes(i as u64 + 20, *l as usize)).collect();
+    let opts = CreateOptions { name: "dir".into(), piece_length: Some(16384), ..CreateOptions::default() };
+    let mut sequential = TorrentCreator::new(opts.clone(), files.clone()).unwrap();
+    for d in &data {
+        sequential.feed(d).unwrap();
+    }
+    let want = sequential.finish().unwrap();
+    for parts in [1, 2, 3, 7, 100] {
+        let creator = TorrentCreator::new(opts.clone(), files.clone()).unwrap();
+        let jobs = creator.plan(parts);
+        assert!(jobs.len() as u32 <= parts);
+        let mut hashes = Vec::new();
+        for job in &jobs {
+            let mut h = PieceRangeHasher::new(16384, job.len).unwrap();
+            for seg in &job.segments {
+                let start = seg.offset_in_file as usize;
+                h.feed(&data[seg.file][start..start + seg.len as usize]).unwrap();
+            }
+            hashes.extend(h.finish().unwrap());
+        }
+        assert_eq!(creator.finish_with_piece_hashes(hashes).unwrap(), want, "{parts} parts");
+    }
+    let creator = TorrentCreator::new(opts, files).unwrap();
+    assert!(creator.finish_with_piece_hashes(vec![0; 20]).is_err());
+}
