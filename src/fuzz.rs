@@ -10,4 +10,5 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("bencode_decode", crate::bencode::fuzz_decode),
     ("metainfo_parse", crate::metainfo::fuzz_parse),
     ("magnet_parse", crate::metainfo::magnet::fuzz_parse),
+    ("wire_framer", crate::wire::fuzz_framer),
 ];

@@ -13,6 +13,9 @@ pub mod metainfo;
 /// Piece hashing and verification, bitfields.
 pub mod piece;
 
+/// The peer wire protocol: messages, handshake, framer, BEP 10 extensions, BEP 9 metadata.
+pub mod wire;
+
 /// Fuzz entry points (hostile bytes in, typed errors out, never a panic).
 #[doc(hidden)]
 pub mod fuzz;

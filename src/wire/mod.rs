@@ -1,0 +1,37 @@
+//! The peer wire protocol (BEP 3, BEP 6 Fast, BEP 10 extensions, BEP 9 ut_metadata): message
+//! types, the handshake, and a push framer that accepts any split of the byte stream.
+
+mod error;
+pub mod ext;
+mod framer;
+mod handshake;
+mod message;
+
+pub use error::WireError;
+pub use framer::{Frame, Framer, DEFAULT_MAX_MESSAGE_LEN};
+pub use handshake::{Handshake, PeerId, HANDSHAKE_LEN, PROTOCOL};
+pub use message::{BlockRequest, Message};
+
+/// Fuzz entry point: the framer (after a valid handshake) and every extension parser take any
+/// bytes without panicking, and decoded messages re-encode to the bytes they came from.
+#[doc(hidden)]
+pub fn fuzz_framer(data: &[u8]) {
+    let mut framer = Framer::new();
+    framer.push(&Handshake::ours(crate::metainfo::InfoHash([0; 20]), PeerId([0; 20])).encode());
+    framer.push(data);
+    let mut consumed = Vec::new();
+    loop {
+        match framer.next() {
+            Ok(Some(Frame::Message(m))) => m.encode_into(&mut consumed),
+            Ok(Some(Frame::Handshake(_))) => {}
+            Ok(None) | Err(_) => break,
+        }
+    }
+    assert!(data.starts_with(&consumed), "messages re-encode to their input bytes");
+    let _ = ext::ExtHandshake::parse(data);
+    if let Ok(ext::MetadataMessage::Data { piece, total_size, data: d }) = ext::MetadataMessage::parse(data) {
+        if let Ok(mut a) = ext::MetadataAssembler::new(crate::metainfo::InfoHash([0; 20]), total_size) {
+            let _ = a.add(piece, total_size, d);
+        }
+    }
+}
