@@ -11,4 +11,5 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("metainfo_parse", crate::metainfo::fuzz_parse),
     ("magnet_parse", crate::metainfo::magnet::fuzz_parse),
     ("wire_framer", crate::wire::fuzz_framer),
+    ("tracker_message", crate::tracker::fuzz_message),
 ];

@@ -5,6 +5,10 @@
 //! touches a socket or knows JavaScript (see ARCHITECTURE.md and `tests/layering.rs`).
 
 pub mod error;
+/// Time as the caller gives it: milliseconds on the caller's clock.
+pub mod time;
+/// A seeded random generator for scheduling and tie-breaks (never for secrets).
+pub mod rng;
 
 /// Bencode: bounded zero-copy decoder keeping raw spans, canonical encoder (BEP 3).
 pub mod bencode;
@@ -15,6 +19,9 @@ pub mod piece;
 
 /// The peer wire protocol: messages, handshake, framer, BEP 10 extensions, BEP 9 metadata.
 pub mod wire;
+
+/// The WebSocket tracker protocol: messages and announce scheduling.
+pub mod tracker;
 
 /// Fuzz entry points (hostile bytes in, typed errors out, never a panic).
 #[doc(hidden)]

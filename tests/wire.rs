@@ -1,6 +1,8 @@
-//! Native tests of the peer wire protocol: messages, framing, extensions.
+//! Native tests of the protocols peers speak: the peer wire protocol and its extensions, and
+//! the WebSocket tracker protocol.
 
 mod wire {
     mod ext;
     mod framing;
+    mod tracker;
 }
