@@ -12,4 +12,5 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("magnet_parse", crate::metainfo::magnet::fuzz_parse),
     ("wire_framer", crate::wire::fuzz_framer),
     ("tracker_message", crate::tracker::fuzz_message),
+    ("btc_address", crate::btc::fuzz_address),
 ];

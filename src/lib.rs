@@ -23,6 +23,12 @@ pub mod wire;
 /// The WebSocket tracker protocol: messages and announce scheduling.
 pub mod tracker;
 
+/// Bitcoin formats without keys: hashes, base58check, bech32/bech32m, addresses.
+pub mod btc;
+
+/// The only holder of secrets: BIP-39 phrases, BIP-32 keys, accounts.
+pub mod wallet;
+
 /// Fuzz entry points (hostile bytes in, typed errors out, never a panic).
 #[doc(hidden)]
 pub mod fuzz;

@@ -1,0 +1,54 @@
+//! Why a wallet operation was refused. Messages never contain secret material.
+
+use crate::error::{CoreError, Fault};
+use core::fmt;
+
+/// A wallet problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WalletError {
+    /// The mnemonic has an unknown word, a bad checksum or a wrong word count.
+    BadMnemonic(String),
+    /// Entropy must be 16, 20, 24, 28 or 32 bytes (BIP-39).
+    BadEntropy,
+    /// An extended key string that is not valid (the text says why, per BIP-32's invalid cases).
+    BadExtendedKey(&'static str),
+    /// A derivation path that cannot be read, e.g. `m/84'/x`.
+    BadPath(String),
+    /// A private derivation asked of a public key, or a hardened step from an xpub.
+    NeedsPrivateKey,
+    /// BIP-32's once-in-2^127 invalid child; the caller moves to the next index.
+    InvalidChild,
+}
+
+impl fmt::Display for WalletError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BadMnemonic(why) => write!(f, "invalid recovery phrase: {why}"),
+            Self::BadEntropy => write!(f, "entropy must be 16, 20, 24, 28 or 32 bytes"),
+            Self::BadExtendedKey(why) => write!(f, "invalid extended key: {why}"),
+            Self::BadPath(p) => write!(f, "invalid derivation path {p:?}"),
+            Self::NeedsPrivateKey => write!(f, "hardened derivation needs the private key"),
+            Self::InvalidChild => write!(f, "this child key is invalid; use the next index"),
+        }
+    }
+}
+
+impl CoreError for WalletError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::BadMnemonic(_) => "wallet.bad-mnemonic",
+            Self::BadEntropy => "wallet.bad-entropy",
+            Self::BadExtendedKey(_) => "wallet.bad-extended-key",
+            Self::BadPath(_) => "wallet.bad-path",
+            Self::NeedsPrivateKey => "wallet.needs-private-key",
+            Self::InvalidChild => "wallet.invalid-child",
+        }
+    }
+    fn fault(&self) -> Fault {
+        match self {
+            Self::BadEntropy | Self::NeedsPrivateKey => Fault::ApiMisuse,
+            _ => Fault::BadInput,
+        }
+    }
+}

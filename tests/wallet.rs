@@ -1,0 +1,7 @@
+//! Native tests of Bitcoin formats and the wallet, judged by public test vectors
+//! (tests/vectors/README.md says where each file comes from).
+
+mod wallet {
+    mod addresses;
+    mod keys;
+}
