@@ -11,6 +11,8 @@ pub enum WireError {
     BadProtocol,
     /// A length prefix larger than we accept (a hostile or broken peer).
     MessageTooLong {
+        /// The message id, if it had arrived when the length was judged.
+        id: Option<u8>,
         /// The announced length.
         len: u32,
         /// Our cap.
@@ -27,16 +29,41 @@ pub enum WireError {
     BadExtension(&'static str),
     /// The metadata assembled from peers does not hash to the info hash (BEP 9).
     MetadataHashMismatch,
+    /// The handshake names a torrent other than the one this connection is for (BEP 3; a peer
+    /// that dialled the wrong swarm, or a tracker relaying across swarms).
+    ForeignInfoHash,
+    /// The handshake carries our own peer id: we connected to ourselves (two offers of ours
+    /// relayed back to us by the tracker).
+    OwnPeerId,
+    /// A BEP 6 Fast message arrived but the Fast bit is not set on both handshakes.
+    FastNotNegotiated {
+        /// The message id.
+        id: u8,
+    },
+    /// A caller's send buffer is smaller than the message ([`crate::wire::Message::encode_to_slice`]).
+    BufferTooSmall {
+        /// Bytes the message needs.
+        need: usize,
+        /// Bytes the buffer has.
+        have: usize,
+    },
 }
 
 impl fmt::Display for WireError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::BadProtocol => write!(f, "the peer's handshake is not BitTorrent's"),
-            Self::MessageTooLong { len, max } => write!(f, "a {len}-byte message exceeds our {max}-byte cap"),
+            Self::MessageTooLong { id: Some(id), len, max } => {
+                write!(f, "a {len}-byte message (id {id}) exceeds our {max}-byte cap")
+            }
+            Self::MessageTooLong { id: None, len, max } => write!(f, "a {len}-byte message exceeds our {max}-byte cap"),
             Self::BadLength { id, len } => write!(f, "message {id} has a {len}-byte payload, which is wrong for it"),
             Self::BadExtension(why) => write!(f, "bad extension message: {why}"),
             Self::MetadataHashMismatch => write!(f, "the metadata from peers does not match the info hash"),
+            Self::ForeignInfoHash => write!(f, "the peer's handshake is for another torrent"),
+            Self::OwnPeerId => write!(f, "the peer's handshake carries our own peer id"),
+            Self::FastNotNegotiated { id } => write!(f, "message {id} needs the Fast extension, which was not negotiated"),
+            Self::BufferTooSmall { need, have } => write!(f, "a {need}-byte message does not fit a {have}-byte buffer"),
         }
     }
 }
@@ -49,11 +76,18 @@ impl CoreError for WireError {
             Self::BadLength { .. } => "wire.bad-length",
             Self::BadExtension(_) => "wire.bad-extension",
             Self::MetadataHashMismatch => "wire.metadata-hash-mismatch",
+            Self::ForeignInfoHash => "wire.foreign-info-hash",
+            Self::OwnPeerId => "wire.own-peer-id",
+            Self::FastNotNegotiated { .. } => "wire.fast-not-negotiated",
+            Self::BufferTooSmall { .. } => "wire.buffer-too-small",
         }
     }
     fn fault(&self) -> Fault {
         match self {
-            Self::MetadataHashMismatch => Fault::PeerMisbehaved,
+            Self::MetadataHashMismatch | Self::ForeignInfoHash | Self::OwnPeerId | Self::FastNotNegotiated { .. } => {
+                Fault::PeerMisbehaved
+            }
+            Self::BufferTooSmall { .. } => Fault::ApiMisuse,
             _ => Fault::BadInput,
         }
     }

@@ -23,44 +23,81 @@ pub struct Handshake {
     pub peer_id: PeerId,
 }
 
-/// BEP 10: reserved byte 5, bit 0x10.
-const EXTENSION_BYTE: usize = 5;
-const EXTENSION_BIT: u8 = 0x10;
-/// BEP 6 (Fast): reserved byte 7, bit 0x04.
-const FAST_BYTE: usize = 7;
-const FAST_BIT: u8 = 0x04;
+/// A reserved-bit position: (byte index, mask), as BEPs give them.
+pub type ReservedBit = (usize, u8);
+/// BEP 10 extension protocol: byte 5, 0x10 (WebTorrent always sets it).
+pub const EXTENSION_BIT: ReservedBit = (5, 0x10);
+/// BEP 6 Fast extension: byte 7, 0x04 (WebTorrent always sets it).
+pub const FAST_BIT: ReservedBit = (7, 0x04);
+/// BEP 5 DHT: byte 7, 0x01 (never set in a browser).
+pub const DHT_BIT: ReservedBit = (7, 0x01);
+/// BEP 52 upgrade to v2: byte 7, 0x10.
+pub const V2_UPGRADE_BIT: ReservedBit = (7, 0x10);
 
 impl Handshake {
     /// Our handshake: extension protocol and Fast, as WebTorrent sets them (PROTOCOL.md §3).
     pub fn ours(info_hash: InfoHash, peer_id: PeerId) -> Self {
-        let mut reserved = [0u8; 8];
-        reserved[EXTENSION_BYTE] |= EXTENSION_BIT;
-        reserved[FAST_BYTE] |= FAST_BIT;
-        Handshake { reserved, info_hash, peer_id }
+        let mut h = Handshake { reserved: [0; 8], info_hash, peer_id };
+        h.set_bit(EXTENSION_BIT, true);
+        h.set_bit(FAST_BIT, true);
+        h
+    }
+
+    /// Whether a reserved bit is set. Bits we do not know are kept as received.
+    pub fn has_bit(&self, (byte, mask): ReservedBit) -> bool {
+        self.reserved.get(byte).is_some_and(|b| b & mask != 0)
+    }
+
+    /// Sets or clears a reserved bit.
+    pub fn set_bit(&mut self, (byte, mask): ReservedBit, on: bool) {
+        if let Some(b) = self.reserved.get_mut(byte) {
+            if on {
+                *b |= mask;
+            } else {
+                *b &= !mask;
+            }
+        }
     }
 
     /// Whether the sender speaks BEP 10 extensions.
     pub fn supports_extensions(&self) -> bool {
-        self.reserved[EXTENSION_BYTE] & EXTENSION_BIT != 0
+        self.has_bit(EXTENSION_BIT)
     }
 
     /// Whether the sender speaks BEP 6 (Fast). It applies only if both sides set it.
     pub fn supports_fast(&self) -> bool {
-        self.reserved[FAST_BYTE] & FAST_BIT != 0
+        self.has_bit(FAST_BIT)
+    }
+
+    /// Whether the sender runs a DHT node (BEP 5).
+    pub fn supports_dht(&self) -> bool {
+        self.has_bit(DHT_BIT)
+    }
+
+    /// Checks a peer's handshake the way WebTorrent does before going on (PROTOCOL.md §3):
+    /// it must be for `info_hash` and must not carry `our_peer_id`. The peer id is not
+    /// compared with the tracker's, as WebTorrent does not either.
+    pub fn check(&self, info_hash: &InfoHash, our_peer_id: &PeerId) -> Result<(), WireError> {
+        if self.info_hash != *info_hash {
+            return Err(WireError::ForeignInfoHash);
+        }
+        if self.peer_id == *our_peer_id {
+            return Err(WireError::OwnPeerId);
+        }
+        Ok(())
     }
 
     /// Reads exactly 68 bytes.
     pub fn parse(bytes: &[u8; HANDSHAKE_LEN]) -> Result<Self, WireError> {
-        if &bytes[..20] != PROTOCOL {
+        // Fixed-size array: these splits cannot fail, and the compiler checks them.
+        let (pstr, rest) = bytes.split_first_chunk::<20>().ok_or(WireError::BadProtocol)?;
+        if pstr != PROTOCOL {
             return Err(WireError::BadProtocol);
         }
-        let mut reserved = [0u8; 8];
-        reserved.copy_from_slice(&bytes[20..28]);
-        let mut info_hash = [0u8; 20];
-        info_hash.copy_from_slice(&bytes[28..48]);
-        let mut peer_id = [0u8; 20];
-        peer_id.copy_from_slice(&bytes[48..68]);
-        Ok(Handshake { reserved, info_hash: InfoHash(info_hash), peer_id: PeerId(peer_id) })
+        let (reserved, rest) = rest.split_first_chunk::<8>().ok_or(WireError::BadProtocol)?;
+        let (info_hash, rest) = rest.split_first_chunk::<20>().ok_or(WireError::BadProtocol)?;
+        let peer_id = rest.first_chunk::<20>().ok_or(WireError::BadProtocol)?;
+        Ok(Handshake { reserved: *reserved, info_hash: InfoHash(*info_hash), peer_id: PeerId(*peer_id) })
     }
 
     /// The 68 bytes on the wire.

@@ -72,9 +72,45 @@ pub enum Message<'a> {
     },
 }
 
+/// Message ids (BEP 3, BEP 6 Fast, BEP 10).
+pub const ID_CHOKE: u8 = 0;
+/// `unchoke`.
+pub const ID_UNCHOKE: u8 = 1;
+/// `interested`.
+pub const ID_INTERESTED: u8 = 2;
+/// `not interested`.
+pub const ID_NOT_INTERESTED: u8 = 3;
+/// `have`.
+pub const ID_HAVE: u8 = 4;
+/// `bitfield`.
+pub const ID_BITFIELD: u8 = 5;
+/// `request`.
+pub const ID_REQUEST: u8 = 6;
+/// `piece`.
+pub const ID_PIECE: u8 = 7;
+/// `cancel`.
+pub const ID_CANCEL: u8 = 8;
+/// `port` (DHT).
+pub const ID_PORT: u8 = 9;
+/// `suggest piece` (Fast).
+pub const ID_SUGGEST: u8 = 13;
+/// `have all` (Fast).
+pub const ID_HAVE_ALL: u8 = 14;
+/// `have none` (Fast).
+pub const ID_HAVE_NONE: u8 = 15;
+/// `reject request` (Fast).
+pub const ID_REJECT: u8 = 16;
+/// `allowed fast` (Fast).
+pub const ID_ALLOWED_FAST: u8 = 17;
+/// `extended` (BEP 10).
+pub const ID_EXTENDED: u8 = 20;
+
+/// Bytes of a `piece` message before its block: length prefix, id, index, begin.
+pub const PIECE_HEADER_LEN: usize = 13;
+
 fn u32_at(p: &[u8], at: usize) -> u32 {
     // Callers check lengths first; `get` keeps this total anyway.
-    p.get(at..at + 4).map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    p.get(at..).and_then(<[u8]>::first_chunk::<4>).map_or(0, |b| u32::from_be_bytes(*b))
 }
 
 fn exact(id: u8, payload: &[u8], len: usize) -> Result<(), WireError> {
@@ -88,6 +124,12 @@ fn exact(id: u8, payload: &[u8], len: usize) -> Result<(), WireError> {
 fn block_request(id: u8, p: &[u8]) -> Result<BlockRequest, WireError> {
     exact(id, p, 12)?;
     Ok(BlockRequest { index: u32_at(p, 0), begin: u32_at(p, 4), length: u32_at(p, 8) })
+}
+
+/// A length prefix for a body of `body_len` bytes. Bodies are ours (we never build one above
+/// a few hundred KiB), so saturation is unreachable rather than a silent truncation.
+fn prefix(body_len: usize) -> [u8; 4] {
+    u32::try_from(body_len).unwrap_or(u32::MAX).to_be_bytes()
 }
 
 impl<'a> Message<'a> {
@@ -123,14 +165,16 @@ impl<'a> Message<'a> {
             8 => Message::Cancel(block_request(id, p)?),
             16 => Message::Reject(block_request(id, p)?),
             7 => {
-                if p.len() < 8 {
+                let Some(data) = p.get(8..) else {
                     return Err(WireError::BadLength { id, len: p.len() });
-                }
-                Message::Piece { index: u32_at(p, 0), begin: u32_at(p, 4), data: &p[8..] }
+                };
+                Message::Piece { index: u32_at(p, 0), begin: u32_at(p, 4), data }
             }
             9 => {
-                exact(id, p, 2)?;
-                Message::Port(u16::from_be_bytes([p[0], p[1]]))
+                let Some(&port) = p.first_chunk::<2>().filter(|_| p.len() == 2) else {
+                    return Err(WireError::BadLength { id, len: p.len() });
+                };
+                Message::Port(u16::from_be_bytes(port))
             }
             20 => {
                 let Some((&ext, payload)) = p.split_first() else {
@@ -144,67 +188,122 @@ impl<'a> Message<'a> {
 
     /// Appends the message, length prefix included.
     pub fn encode_into(&self, out: &mut Vec<u8>) {
-        let header = |out: &mut Vec<u8>, id: u8, payload_len: usize| {
-            out.extend_from_slice(&((payload_len + 1) as u32).to_be_bytes());
-            out.push(id);
-        };
-        let request = |out: &mut Vec<u8>, id: u8, r: &BlockRequest| {
-            header(out, id, 12);
-            out.extend_from_slice(&r.index.to_be_bytes());
-            out.extend_from_slice(&r.begin.to_be_bytes());
-            out.extend_from_slice(&r.length.to_be_bytes());
-        };
+        out.reserve(self.encoded_len());
+        self.encode_with(&mut |bytes: &[u8]| out.extend_from_slice(bytes));
+    }
+
+    /// Hands the encoding to `write` in pieces (prefix, id, fields, payload), so the same
+    /// code fills a vector or a fixed send buffer.
+    fn encode_with(&self, write: &mut impl FnMut(&[u8])) {
+        let body_len = self.encoded_len() - 4;
+        write(&prefix(body_len));
+        let Some(id) = self.id() else { return };
+        write(&[id]);
         match *self {
-            Message::KeepAlive => out.extend_from_slice(&0u32.to_be_bytes()),
-            Message::Choke => header(out, 0, 0),
-            Message::Unchoke => header(out, 1, 0),
-            Message::Interested => header(out, 2, 0),
-            Message::NotInterested => header(out, 3, 0),
-            Message::HaveAll => header(out, 14, 0),
-            Message::HaveNone => header(out, 15, 0),
-            Message::Have(i) | Message::Suggest(i) | Message::AllowedFast(i) => {
-                let id = match self {
-                    Message::Have(_) => 4,
-                    Message::Suggest(_) => 13,
-                    _ => 17,
-                };
-                header(out, id, 4);
-                out.extend_from_slice(&i.to_be_bytes());
+            Message::Have(i) | Message::Suggest(i) | Message::AllowedFast(i) => write(&i.to_be_bytes()),
+            Message::Request(r) | Message::Cancel(r) | Message::Reject(r) => {
+                write(&r.index.to_be_bytes());
+                write(&r.begin.to_be_bytes());
+                write(&r.length.to_be_bytes());
             }
-            Message::Bitfield(bits) => {
-                header(out, 5, bits.len());
-                out.extend_from_slice(bits);
-            }
-            Message::Request(r) => request(out, 6, &r),
-            Message::Cancel(r) => request(out, 8, &r),
-            Message::Reject(r) => request(out, 16, &r),
             Message::Piece { index, begin, data } => {
-                Self::encode_piece_header(out, index, begin, data.len());
-                out.extend_from_slice(data);
+                write(&index.to_be_bytes());
+                write(&begin.to_be_bytes());
+                write(data);
             }
-            Message::Port(port) => {
-                header(out, 9, 2);
-                out.extend_from_slice(&port.to_be_bytes());
-            }
+            Message::Port(port) => write(&port.to_be_bytes()),
             Message::Extended { id, payload } => {
-                header(out, 20, payload.len() + 1);
-                out.push(id);
-                out.extend_from_slice(payload);
+                write(&[id]);
+                write(payload);
             }
-            Message::Unknown { id, payload } => {
-                header(out, id, payload.len());
-                out.extend_from_slice(payload);
-            }
+            Message::Bitfield(payload) | Message::Unknown { payload, .. } => write(payload),
+            Message::KeepAlive
+            | Message::Choke
+            | Message::Unchoke
+            | Message::Interested
+            | Message::NotInterested
+            | Message::HaveAll
+            | Message::HaveNone => {}
         }
     }
 
     /// The 13-byte header of a `piece` message carrying `len` block bytes, so a block can be
     /// sent as header + data without copying the data into one buffer.
     pub fn encode_piece_header(out: &mut Vec<u8>, index: u32, begin: u32, len: usize) {
-        out.extend_from_slice(&((len + 9) as u32).to_be_bytes());
-        out.push(7);
+        out.extend_from_slice(&prefix(len + 9));
+        out.push(ID_PIECE);
         out.extend_from_slice(&index.to_be_bytes());
         out.extend_from_slice(&begin.to_be_bytes());
+    }
+
+    /// The 13-byte `piece` header as an array, for writing next to a block without a buffer.
+    pub fn piece_header(index: u32, begin: u32, len: usize) -> [u8; PIECE_HEADER_LEN] {
+        let mut out = [0u8; PIECE_HEADER_LEN];
+        let (head, rest) = out.split_at_mut(4);
+        head.copy_from_slice(&prefix(len + 9));
+        rest[0] = ID_PIECE;
+        rest[1..5].copy_from_slice(&index.to_be_bytes());
+        rest[5..9].copy_from_slice(&begin.to_be_bytes());
+        out
+    }
+
+    /// The message id on the wire (`None` for a keep-alive).
+    pub fn id(&self) -> Option<u8> {
+        Some(match self {
+            Message::KeepAlive => return None,
+            Message::Choke => ID_CHOKE,
+            Message::Unchoke => ID_UNCHOKE,
+            Message::Interested => ID_INTERESTED,
+            Message::NotInterested => ID_NOT_INTERESTED,
+            Message::Have(_) => ID_HAVE,
+            Message::Bitfield(_) => ID_BITFIELD,
+            Message::Request(_) => ID_REQUEST,
+            Message::Piece { .. } => ID_PIECE,
+            Message::Cancel(_) => ID_CANCEL,
+            Message::Port(_) => ID_PORT,
+            Message::Suggest(_) => ID_SUGGEST,
+            Message::HaveAll => ID_HAVE_ALL,
+            Message::HaveNone => ID_HAVE_NONE,
+            Message::Reject(_) => ID_REJECT,
+            Message::AllowedFast(_) => ID_ALLOWED_FAST,
+            Message::Extended { .. } => ID_EXTENDED,
+            Message::Unknown { id, .. } => *id,
+        })
+    }
+
+    /// Whether this is a BEP 6 Fast message, allowed only when both handshakes set the Fast
+    /// bit (WebTorrent closes the connection otherwise; PROTOCOL.md §3).
+    pub fn requires_fast(&self) -> bool {
+        matches!(self, Message::Suggest(_) | Message::HaveAll | Message::HaveNone | Message::Reject(_) | Message::AllowedFast(_))
+    }
+
+    /// Bytes [`Message::encode_into`] writes, length prefix included.
+    pub fn encoded_len(&self) -> usize {
+        4 + match self {
+            Message::KeepAlive => 0,
+            Message::Choke | Message::Unchoke | Message::Interested | Message::NotInterested => 1,
+            Message::HaveAll | Message::HaveNone => 1,
+            Message::Have(_) | Message::Suggest(_) | Message::AllowedFast(_) => 5,
+            Message::Request(_) | Message::Cancel(_) | Message::Reject(_) => 13,
+            Message::Port(_) => 3,
+            Message::Bitfield(b) => 1 + b.len(),
+            Message::Piece { data, .. } => 9 + data.len(),
+            Message::Extended { payload, .. } => 2 + payload.len(),
+            Message::Unknown { payload, .. } => 1 + payload.len(),
+        }
+    }
+
+    /// Writes the message into the front of `out` (a caller's send buffer) and returns the
+    /// bytes written, or [`WireError::BufferTooSmall`] leaving `out` unspecified.
+    pub fn encode_to_slice(&self, out: &mut [u8]) -> Result<usize, WireError> {
+        let need = self.encoded_len();
+        let Some(dest) = out.get_mut(..need) else {
+            return Err(WireError::BufferTooSmall { need, have: out.len() });
+        };
+        let mut w = SliceWriter { dest, at: 0 };
+        let mut write = |bytes: &[u8]| w.put(bytes);
+        self.encode_with(&mut write);
+        Ok(need)
     }
 
     /// The encoding as a new vector.
@@ -212,5 +311,21 @@ impl<'a> Message<'a> {
         let mut out = Vec::new();
         self.encode_into(&mut out);
         out
+    }
+}
+
+/// Copies consecutive writes into a slice already checked to be exactly long enough.
+struct SliceWriter<'a> {
+    dest: &'a mut [u8],
+    at: usize,
+}
+
+impl SliceWriter<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.at + bytes.len();
+        if let Some(d) = self.dest.get_mut(self.at..end) {
+            d.copy_from_slice(bytes);
+        }
+        self.at = end;
     }
 }

@@ -8,9 +8,9 @@ mod handshake;
 mod message;
 
 pub use error::WireError;
-pub use framer::{Frame, Framer, DEFAULT_MAX_MESSAGE_LEN};
-pub use handshake::{Handshake, PeerId, HANDSHAKE_LEN, PROTOCOL};
-pub use message::{BlockRequest, Message};
+pub use framer::{Frame, FrameLimits, Framer, BLOCK_LEN, MAX_BITFIELD_UNKNOWN_PIECES, MAX_EXTENDED_LEN, MAX_UNKNOWN_LEN};
+pub use handshake::{Handshake, PeerId, ReservedBit, DHT_BIT, EXTENSION_BIT, FAST_BIT, HANDSHAKE_LEN, PROTOCOL, V2_UPGRADE_BIT};
+pub use message::*;
 
 /// Fuzz entry point: the framer (after a valid handshake) and every extension parser take any
 /// bytes without panicking, and decoded messages re-encode to the bytes they came from.

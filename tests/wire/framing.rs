@@ -1,6 +1,6 @@
 use peerpage::error::CoreError;
 use peerpage::metainfo::InfoHash;
-use peerpage::wire::{BlockRequest, Frame, Framer, Handshake, Message, PeerId, WireError};
+use peerpage::wire::{BlockRequest, Frame, FrameLimits, Framer, Handshake, Message, PeerId, WireError, BLOCK_LEN};
 
 fn every_message(block: &[u8]) -> Vec<Message<'_>> {
     let r = BlockRequest { index: 3, begin: 16384, length: 16384 };
@@ -154,7 +154,11 @@ fn hostile_streams_give_typed_errors_and_stay_failed() {
 
     let ok = Handshake::ours(InfoHash([0; 20]), PeerId([0; 20])).encode();
     let cases: &[(&[u8], WireError)] = &[
-        (&[0xff, 0xff, 0xff, 0xff], WireError::MessageTooLong { len: u32::MAX, max: peerpage::wire::DEFAULT_MAX_MESSAGE_LEN }),
+        (&[0xff, 0xff, 0xff, 0xff], WireError::MessageTooLong { id: None, len: u32::MAX, max: FrameLimits::default().max_any_len() }),
+        // A piece longer than a 16 KiB block, refused as soon as its id arrives.
+        (&[0, 0, 0x40, 0x0a, 7], WireError::MessageTooLong { id: Some(7), len: BLOCK_LEN + 10, max: BLOCK_LEN + 9 }),
+        (&[0, 0, 0, 14, 6], WireError::MessageTooLong { id: Some(6), len: 14, max: 13 }),
+        (&[0, 0, 0x80, 0x02, 20], WireError::MessageTooLong { id: Some(20), len: 0x8002, max: 0x8001 }),
         (&[0, 0, 0, 4, 4, 1, 2, 3], WireError::BadLength { id: 4, len: 3 }),
         (&[0, 0, 0, 2, 0, 9], WireError::BadLength { id: 0, len: 1 }),
         (&[0, 0, 0, 5, 7, 0, 0, 0, 1], WireError::BadLength { id: 7, len: 4 }),
@@ -181,4 +185,64 @@ fn hostile_streams_give_typed_errors_and_stay_failed() {
         }
         peerpage::wire::fuzz_framer(&junk);
     }
+}
+
+#[test]
+fn caps_follow_the_message_kind_and_the_piece_count() {
+    let limits = FrameLimits::default();
+    assert_eq!(limits.max_body_len(7), BLOCK_LEN + 9, "a 16 KiB block and its header");
+    assert_eq!(limits.max_body_len(4), 13, "fixed-size messages are small");
+    // A bitfield for 1000 pieces is 125 bytes; one byte more is refused once the count is known.
+    let mut f = Framer::after_handshake(limits);
+    f.set_piece_count(1000);
+    let ok = Message::Bitfield(&[0xff; 125]).to_bytes();
+    f.push(&ok);
+    assert_eq!(f.next().unwrap(), Some(Frame::Message(Message::Bitfield(&[0xff; 125]))));
+    f.push(&Message::Bitfield(&[0xff; 126]).to_bytes()[..5]);
+    assert_eq!(f.next(), Err(WireError::MessageTooLong { id: Some(5), len: 127, max: 126 }));
+    assert!(f.failed().is_some());
+    // Exactly a 16 KiB block passes.
+    let block = vec![1u8; BLOCK_LEN as usize];
+    let mut f = Framer::after_handshake(limits);
+    f.push(&Message::Piece { index: 0, begin: 0, data: &block }.to_bytes());
+    assert!(matches!(f.next(), Ok(Some(Frame::Message(Message::Piece { .. })))));
+}
+
+#[test]
+fn encoding_into_a_caller_buffer_matches_the_vector_encoding() {
+    let block = vec![0xa5u8; 1000];
+    let mut buf = [0u8; 2048];
+    for m in every_message(&block) {
+        let want = m.to_bytes();
+        assert_eq!(m.encoded_len(), want.len());
+        let n = m.encode_to_slice(&mut buf).unwrap();
+        assert_eq!(&buf[..n], &want[..], "{m:?}");
+        assert_eq!(
+            m.encode_to_slice(&mut buf[..want.len() - 1]),
+            Err(WireError::BufferTooSmall { need: want.len(), have: want.len() - 1 })
+        );
+        assert_eq!(m.id(), want.get(4).copied());
+    }
+    let mut header = Vec::new();
+    Message::encode_piece_header(&mut header, 5, 32768, 16384);
+    assert_eq!(&Message::piece_header(5, 32768, 16384)[..], &header[..]);
+    assert_eq!(&header[..], &Message::Piece { index: 5, begin: 32768, data: &[0; 16384] }.to_bytes()[..13]);
+}
+
+#[test]
+fn handshakes_keep_unknown_reserved_bits_and_are_checked_like_webtorrent() {
+    use peerpage::wire::{DHT_BIT, V2_UPGRADE_BIT};
+    let mut bytes = Handshake::ours(InfoHash([3; 20]), PeerId([4; 20])).encode();
+    bytes[20] = 0x80; // an unknown bit (e.g. Azureus messaging) survives a round trip
+    bytes[27] |= 0x01 | 0x10;
+    let h = Handshake::parse(&bytes).unwrap();
+    assert_eq!(h.encode(), bytes);
+    assert!(h.supports_dht() && h.has_bit(V2_UPGRADE_BIT) && h.has_bit(DHT_BIT));
+    let mut plain = h;
+    plain.reserved = [0; 8];
+    assert!(!plain.supports_extensions() && !plain.supports_fast());
+    assert_eq!(h.check(&InfoHash([3; 20]), &PeerId([9; 20])), Ok(()));
+    assert_eq!(h.check(&InfoHash([5; 20]), &PeerId([9; 20])), Err(WireError::ForeignInfoHash));
+    assert_eq!(h.check(&InfoHash([3; 20]), &PeerId([4; 20])), Err(WireError::OwnPeerId));
+    assert!(Message::HaveAll.requires_fast() && !Message::Have(1).requires_fast());
 }
