@@ -11,6 +11,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("metainfo_parse", crate::metainfo::fuzz_parse),
     ("magnet_parse", crate::metainfo::magnet::fuzz_parse),
     ("wire_framer", crate::wire::fuzz_framer),
+    ("wire_extended", crate::wire::ext::fuzz_extended),
     ("tracker_message", crate::tracker::fuzz_message),
     ("btc_address", crate::btc::fuzz_address),
 ];

@@ -78,14 +78,26 @@ pub fn metadata_pieces(size: u32) -> u32 {
     size.div_ceil(METADATA_PIECE)
 }
 
-/// Answers a peer's request from the metadata we hold.
-pub fn serve<'a>(info_bytes: &'a [u8], piece: u32) -> MetadataMessage<'a> {
-    let start = piece as usize * METADATA_PIECE as usize;
-    match info_bytes.get(start..) {
-        Some(rest) if !rest.is_empty() => MetadataMessage::Data {
+/// Where metadata piece `piece` starts, or `None` past what a `usize` holds (wasm32 has 32-bit
+/// sizes, so a hostile piece number times 16 KiB must not wrap).
+fn piece_start(piece: u32) -> Option<usize> {
+    usize::try_from(piece).ok()?.checked_mul(METADATA_PIECE as usize)
+}
+
+/// Answers a peer's request: the piece from the info dict we hold, or `reject` when we do not
+/// hold it yet (`None`) or the piece is past the end. WebTorrent serves any piece once it
+/// has the metadata and tolerates rejects (PROTOCOL.md §4).
+pub fn serve(info_bytes: Option<&[u8]>, piece: u32) -> MetadataMessage<'_> {
+    let Some(info) = info_bytes else {
+        return MetadataMessage::Reject(piece);
+    };
+    let total_size = u32::try_from(info.len()).ok().filter(|&n| n <= MAX_METADATA_SIZE);
+    let rest = piece_start(piece).and_then(|start| info.get(start..)).filter(|r| !r.is_empty());
+    match (rest, total_size) {
+        (Some(rest), Some(total_size)) => MetadataMessage::Data {
             piece,
-            total_size: info_bytes.len() as u32,
-            data: &rest[..rest.len().min(METADATA_PIECE as usize)],
+            total_size,
+            data: rest.get(..METADATA_PIECE as usize).unwrap_or(rest),
         },
         _ => MetadataMessage::Reject(piece),
     }
@@ -111,7 +123,8 @@ pub enum Assembled {
 }
 
 impl MetadataAssembler {
-    /// Starts assembling `size` bytes (from a peer's `metadata_size`), capped at 10 MB.
+    /// Starts assembling `size` bytes (from a peer's `metadata_size`), capped at
+    /// [`MAX_METADATA_SIZE`] so a peer cannot make us allocate more.
     pub fn new(info_hash: InfoHash, size: u32) -> Result<Self, WireError> {
         if size == 0 || size > MAX_METADATA_SIZE {
             return Err(WireError::BadExtension("metadata_size out of range"));
@@ -122,6 +135,16 @@ impl MetadataAssembler {
     /// The size being assembled.
     pub fn size(&self) -> u32 {
         self.size
+    }
+
+    /// Number of 16 KiB pieces.
+    pub fn piece_count(&self) -> u32 {
+        metadata_pieces(self.size)
+    }
+
+    /// Whether piece `piece` has arrived.
+    pub fn has(&self, piece: u32) -> bool {
+        usize::try_from(piece).ok().and_then(|i| self.have.get(i)).copied().unwrap_or(false)
     }
 
     /// Pieces still missing, in order.
@@ -135,13 +158,17 @@ impl MetadataAssembler {
         if total_size != self.size {
             return Err(WireError::BadExtension("total_size differs from metadata_size"));
         }
-        let start = piece as usize * METADATA_PIECE as usize;
+        let out_of_range = WireError::BadExtension("metadata piece of the wrong size or out of range");
+        let start = piece_start(piece).ok_or(out_of_range.clone())?;
         let expected = (self.size as usize).saturating_sub(start).min(METADATA_PIECE as usize);
-        if piece as usize >= self.have.len() || data.len() != expected {
-            return Err(WireError::BadExtension("metadata piece of the wrong size or out of range"));
+        let (Some(slot), Some(have)) = (self.buf.get_mut(start..start + expected), self.have.get_mut(piece as usize)) else {
+            return Err(out_of_range);
+        };
+        if data.len() != expected || expected == 0 {
+            return Err(out_of_range);
         }
-        self.buf[start..start + expected].copy_from_slice(data);
-        self.have[piece as usize] = true;
+        slot.copy_from_slice(data);
+        *have = true;
         if self.have.iter().all(|h| *h) {
             if crate::piece::sha1(&self.buf) == self.info_hash.0 {
                 return Ok(Assembled::Complete(std::mem::take(&mut self.buf)));
