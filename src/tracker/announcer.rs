@@ -1,54 +1,30 @@
-//! When to announce to one WebSocket tracker for one torrent (PROTOCOL.md §1.7): right after
-//! connecting, every 30 s until the first response, then at the tracker's interval (at most
-//! 120 s, since aquatic forgets peers after 180 s); on `completed` and `stopped` at once; and
-//! after the socket closes, reconnect with jittered exponential backoff.
+//! When to announce one torrent to one WebSocket tracker (PROTOCOL.md §1.7): as soon as the
+//! socket is up, every 30 s until the first response, then at the tracker's interval (at
+//! most 120 s, since aquatic forgets peers after 180 s); `completed` and `stopped` at once.
+//! The socket itself (shared by every torrent on that tracker) is [`super::TrackerLink`].
 
 use super::message::AnnounceEvent;
-use crate::rng::Rng;
 use crate::time::{Instant, Millis};
 
 /// Re-announce period until the tracker has answered once.
 pub const UNANSWERED_INTERVAL: Millis = Millis::secs(30);
 /// Longest interval we honour: aquatic evicts silent peers after 180 s.
 pub const MAX_INTERVAL: Millis = Millis::secs(120);
-/// First reconnect delay; doubles per failure up to [`MAX_BACKOFF`].
-pub const FIRST_BACKOFF: Millis = Millis::secs(2);
-/// Longest reconnect delay. WebTorrent waits up to an hour plus 0–5 min of jitter; a page that
-/// may be a kiosk wants its tracker back within minutes of a restart.
-pub const MAX_BACKOFF: Millis = Millis::secs(300);
-
-/// What the tracker's socket should do next.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AnnounceAction {
-    /// Open the WebSocket.
-    Connect,
-    /// Send an announce with this event (`None`: periodic).
-    Announce(Option<AnnounceEvent>),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Link {
-    /// Waiting to (re)connect at this time.
-    Down(Instant),
-    /// Asked the caller to connect; waiting for open or close.
-    Connecting,
-    /// Open.
-    Up,
-}
+/// Shortest interval we accept from a tracker, so a broken one cannot make us flood it.
+pub const MIN_INTERVAL: Millis = Millis::secs(10);
 
 /// Announce scheduling for one (tracker, torrent).
 #[derive(Clone, Debug)]
 pub struct Announcer {
-    link: Link,
     next_announce: Option<Instant>,
     interval: Millis,
     min_interval: Millis,
     answered: bool,
+    awaiting_reply: bool,
     started_sent: bool,
     pending: Option<AnnounceEvent>,
-    failures: u32,
     stopped: bool,
-    /// `tracker id` to echo.
+    /// `tracker id` to echo in later announces.
     pub tracker_id: Option<String>,
     /// Seeders and leechers the tracker last reported.
     pub counts: Option<(u64, u64)>,
@@ -56,18 +32,23 @@ pub struct Announcer {
     pub last_error: Option<String>,
 }
 
+impl Default for Announcer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Announcer {
-    /// A tracker to contact as soon as polled.
-    pub fn new(now: Instant) -> Self {
+    /// A torrent not yet announced; it announces once its tracker's socket is up.
+    pub fn new() -> Self {
         Announcer {
-            link: Link::Down(now),
             next_announce: None,
             interval: MAX_INTERVAL,
             min_interval: Millis(0),
             answered: false,
+            awaiting_reply: false,
             started_sent: false,
             pending: None,
-            failures: 0,
             stopped: false,
             tracker_id: None,
             counts: None,
@@ -75,106 +56,106 @@ impl Announcer {
         }
     }
 
-    /// Whether the socket is open.
-    pub fn is_connected(&self) -> bool {
-        self.link == Link::Up
-    }
-
-    /// The socket opened: announce now (`started` the first time).
+    /// The socket opened: announce now (`started` the first time in this session; after a
+    /// reconnect no event, since trackers treat an unknown peer as started).
     pub fn handle_connected(&mut self, now: Instant) {
-        self.link = Link::Up;
-        self.next_announce = Some(now);
+        if !self.stopped || self.pending == Some(AnnounceEvent::Stopped) {
+            self.next_announce = Some(now);
+        }
     }
 
-    /// The socket closed or failed: reconnect after a jittered, growing delay.
-    pub fn handle_closed(&mut self, now: Instant, rng: &mut Rng) {
-        let base = FIRST_BACKOFF.0.saturating_mul(1 << self.failures.min(16)).min(MAX_BACKOFF.0);
-        let jitter = rng.below(base / 2 + 1);
-        self.failures = self.failures.saturating_add(1);
-        self.link = Link::Down(now + Millis(base + jitter));
+    /// The socket closed: nothing to send until it is back. A pending `stopped` is dropped
+    /// (the tracker removes a closed socket's peer from every swarm anyway).
+    pub fn handle_disconnected(&mut self) {
         self.next_announce = None;
+        self.awaiting_reply = false;
+        if self.pending == Some(AnnounceEvent::Stopped) {
+            self.pending = None;
+        }
     }
 
-    /// The tracker answered an announce.
-    pub fn handle_response(
-        &mut self,
-        now: Instant,
-        interval_s: Option<u64>,
-        min_interval_s: Option<u64>,
-        counts: (Option<u64>, Option<u64>),
-        tracker_id: Option<String>,
-        warning: Option<String>,
-    ) {
-        self.answered = true;
-        self.failures = 0;
+    /// An announce response for this torrent. It resets the schedule only if it answers an
+    /// announce of ours: aquatic also sends one to a peer that relayed an answer (§1.5).
+    pub fn handle_response(&mut self, now: Instant, interval_s: Option<u64>, min_interval_s: Option<u64>, counts: (Option<u64>, Option<u64>)) {
         if let Some(s) = interval_s.filter(|&s| s > 0) {
-            self.interval = Millis(s.saturating_mul(1000)).min(MAX_INTERVAL);
+            self.interval = Millis(s.saturating_mul(1000)).clamp(MIN_INTERVAL, MAX_INTERVAL);
         }
         if let Some(s) = min_interval_s {
             self.min_interval = Millis(s.saturating_mul(1000)).min(MAX_INTERVAL);
         }
-        if tracker_id.is_some() {
-            self.tracker_id = tracker_id;
-        }
         if let (Some(c), Some(i)) = counts {
             self.counts = Some((c, i));
         }
-        self.last_error = warning;
-        if self.pending.is_none() {
+        if !self.awaiting_reply {
+            return;
+        }
+        self.awaiting_reply = false;
+        self.answered = true;
+        if self.pending.is_none() && !self.stopped {
             self.next_announce = Some(now + self.interval.max(self.min_interval));
         }
     }
 
-    /// The tracker refused us (`failure reason`): keep the socket, retry at the interval.
+    /// The tracker refused an announce (`failure reason`): retry at the interval.
     pub fn handle_failure(&mut self, now: Instant, reason: String) {
         self.last_error = Some(reason);
-        self.next_announce = Some(now + self.interval);
+        self.awaiting_reply = false;
+        if !self.stopped && self.next_announce.is_some() {
+            self.next_announce = Some(now + self.interval.max(UNANSWERED_INTERVAL));
+        }
     }
 
-    /// The download finished: tell the tracker now.
+    /// The download finished: tell the tracker now (once).
     pub fn completed(&mut self, now: Instant) {
+        if self.stopped {
+            return;
+        }
         self.pending = Some(AnnounceEvent::Completed);
-        self.next_announce = Some(now);
+        if self.next_announce.is_some() {
+            self.next_announce = Some(now);
+        }
     }
 
-    /// Leaving: one `stopped` if connected, then nothing more.
+    /// Leaving: one `stopped` if the socket is up, then nothing more.
     pub fn stop(&mut self, now: Instant) {
+        if self.stopped {
+            return;
+        }
         self.stopped = true;
-        self.pending = Some(AnnounceEvent::Stopped);
-        self.next_announce = if self.link == Link::Up { Some(now) } else { None };
+        // A tracker that never heard `started` from us does not need `stopped` either.
+        if self.started_sent && self.next_announce.is_some() {
+            self.pending = Some(AnnounceEvent::Stopped);
+            self.next_announce = Some(now);
+        } else {
+            self.pending = None;
+            self.next_announce = None;
+        }
     }
 
-    /// When [`Announcer::poll_action`] next has something to do.
+    /// Whether [`Announcer::stop`] was called and nothing is left to send.
+    pub fn is_finished(&self) -> bool {
+        self.stopped && self.next_announce.is_none()
+    }
+
+    /// When [`Announcer::poll_announce`] next has something to do.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        match self.link {
-            Link::Down(at) if !self.stopped => Some(at),
-            Link::Up => self.next_announce,
-            _ => None,
-        }
+        self.next_announce
     }
 
-    /// The action due at `now`, if any.
-    pub fn poll_action(&mut self, now: Instant) -> Option<AnnounceAction> {
-        match self.link {
-            Link::Down(at) if !self.stopped && at <= now => {
-                self.link = Link::Connecting;
-                Some(AnnounceAction::Connect)
-            }
-            Link::Up => {
-                self.next_announce.filter(|&t| t <= now)?;
-                let event = self.pending.take().or_else(|| (!self.started_sent).then_some(AnnounceEvent::Started));
-                if event == Some(AnnounceEvent::Started) {
-                    self.started_sent = true;
-                }
-                self.next_announce = if event == Some(AnnounceEvent::Stopped) {
-                    None
-                } else {
-                    let period = if self.answered { self.interval } else { UNANSWERED_INTERVAL };
-                    Some(now + period)
-                };
-                Some(AnnounceAction::Announce(event))
-            }
-            _ => None,
+    /// An announce due at `now`: `Some(event)` (`None` event: a periodic announce). The next
+    /// one is scheduled as if it went out now.
+    pub fn poll_announce(&mut self, now: Instant) -> Option<Option<AnnounceEvent>> {
+        self.next_announce.filter(|&t| t <= now)?;
+        let event = self.pending.take().or_else(|| (!self.started_sent).then_some(AnnounceEvent::Started));
+        if event == Some(AnnounceEvent::Started) {
+            self.started_sent = true;
         }
+        self.awaiting_reply = event != Some(AnnounceEvent::Stopped);
+        self.next_announce = if self.stopped {
+            None
+        } else {
+            Some(now + if self.answered { self.interval.max(self.min_interval) } else { UNANSWERED_INTERVAL })
+        };
+        Some(event)
     }
 }

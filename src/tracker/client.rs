@@ -1,0 +1,566 @@
+//! Every WebSocket tracker of every torrent, behind one sans-IO object (ARCHITECTURE.md,
+//! "The boundary"): the core opens sockets, builds announces, owns offer ids, decides how
+//! many WebRTC offers to make, and routes relayed offers and answers. JS only moves text
+//! and creates or answers RTCPeerConnections when asked.
+//!
+//! ```
+//! use peerpage::metainfo::InfoHash;
+//! use peerpage::time::Instant;
+//! use peerpage::tracker::{TrackerOutput, Trackers};
+//! use peerpage::wire::PeerId;
+//! let mut t = Trackers::new(PeerId(*b"-PP0100-abcdefghijkl"), 7, false);
+//! let now = Instant(0);
+//! t.add_torrent(InfoHash([1; 20]), &["wss://tracker.example/".to_string()], None, now);
+//! t.set_wanted_offers(InfoHash([1; 20]), 2);
+//! t.handle_timeout(now);
+//! assert_eq!(t.poll_output(), Some(TrackerOutput::Connect { url: "wss://tracker.example".into() }));
+//! t.handle_open("wss://tracker.example", now);
+//! t.handle_timeout(now);
+//! let Some(TrackerOutput::CreateOffers { offer_ids, .. }) = t.poll_output() else { panic!() };
+//! for id in offer_ids {
+//!     t.handle_offer_sdp(id, "v=0 ...".into(), now); // JS: createOffer, wait for ICE, return SDP
+//! }
+//! let Some(TrackerOutput::Send { text, .. }) = t.poll_output() else { panic!() };
+//! assert!(text.contains("\"event\":\"started\"") && text.contains("\"offers\""));
+//! ```
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::announcer::Announcer;
+use super::error::TrackerError;
+use super::link::TrackerLink;
+use super::message::{answer_json, Announce, AnnounceEvent, OfferId, TrackerMessage};
+use crate::metainfo::InfoHash;
+use crate::rng::Rng;
+use crate::time::{Instant, Millis};
+use crate::wire::PeerId;
+
+/// Offers per announce: WebTorrent sends 5, and aquatic relays at most 10 (PROTOCOL.md §1.3,
+/// §1.5). Five SDPs also keep the announce under aquatic's 16 KiB frame cap.
+pub const MAX_OFFERS_PER_ANNOUNCE: usize = 5;
+/// Offers waiting for SDP or an answer, over all torrents: Chromium refuses more than about
+/// 500 RTCPeerConnections, and each offer is one (PROTOCOL.md §2).
+pub const MAX_PENDING_OFFERS: usize = 50;
+/// How long JS has to produce offer SDPs (ICE gathering; simple-peer gives up waiting 5 s
+/// after the first candidate). Offers not ready by then are dropped from this announce.
+pub const OFFER_GATHER_TIMEOUT: Millis = Millis::secs(10);
+/// An offer sent but unanswered this long is destroyed, as WebTorrent does (§1.5).
+pub const OFFER_ANSWER_TIMEOUT: Millis = Millis::secs(50);
+/// aquatic's default frame limit; an announce above it is refused (§1.1).
+pub const MAX_MESSAGE_LEN: usize = 16 * 1024;
+/// After the last torrent leaves a tracker, the socket stays open this long for the reply to
+/// `stopped` (WebTorrent waits up to 1 s; §1.7).
+pub const CLOSE_LINGER: Millis = Millis::secs(1);
+
+/// What the trackers ask of the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrackerOutput {
+    /// Open a WebSocket to `url`; report [`Trackers::handle_open`] or [`Trackers::handle_close`].
+    Connect {
+        /// The normalised URL.
+        url: String,
+    },
+    /// Close the socket (no torrent uses this tracker any more).
+    Close {
+        /// The URL.
+        url: String,
+    },
+    /// Send this JSON text as one text frame.
+    Send {
+        /// The URL.
+        url: String,
+        /// The JSON.
+        text: String,
+    },
+    /// Create one initiator RTCPeerConnection (one data channel) per id, wait for ICE
+    /// gathering, and return each SDP with [`Trackers::handle_offer_sdp`].
+    CreateOffers {
+        /// The torrent the connections are for.
+        info_hash: InfoHash,
+        /// Ids the core chose; JS keys its connections by them.
+        offer_ids: Vec<OfferId>,
+    },
+    /// A peer's answer to our offer: apply it to that offer's connection.
+    Answer {
+        /// Which offer.
+        offer_id: OfferId,
+        /// The answering peer.
+        peer_id: PeerId,
+        /// The answer SDP.
+        sdp: String,
+    },
+    /// Our offer got no answer in time, or could not be sent: destroy its connection.
+    DropOffer {
+        /// Which offer.
+        offer_id: OfferId,
+    },
+    /// Another peer's offer: create an answering connection if the swarm wants the peer,
+    /// then call [`Trackers::send_answer`] with the answer SDP.
+    IncomingOffer {
+        /// The tracker that relayed it (the answer goes back there).
+        url: String,
+        /// The torrent.
+        info_hash: InfoHash,
+        /// The offering peer.
+        peer_id: PeerId,
+        /// Its offer id, to echo.
+        offer_id: OfferId,
+        /// The offer SDP.
+        sdp: String,
+    },
+}
+
+/// What the UI shows for one tracker of one torrent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrackerStatus {
+    /// The URL.
+    pub url: String,
+    /// Whether its socket is open.
+    pub connected: bool,
+    /// Seeders and leechers it last reported.
+    pub counts: Option<(u64, u64)>,
+    /// Its last failure or warning.
+    pub last_error: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+struct Swarm {
+    info_hash: InfoHash,
+    uploaded: u64,
+    downloaded: u64,
+    left: Option<u64>,
+    wanted_offers: usize,
+}
+
+/// An announce waiting for its offers' SDP.
+#[derive(Clone, Debug)]
+struct Gathering {
+    event: Option<AnnounceEvent>,
+    offers: Vec<OfferId>,
+    deadline: Instant,
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    info_hash: InfoHash,
+    announcer: Announcer,
+    gathering: Option<Gathering>,
+}
+
+#[derive(Clone, Debug)]
+struct Tracker {
+    url: String,
+    link: TrackerLink,
+    entries: Vec<Entry>,
+    close_at: Option<Instant>,
+}
+
+#[derive(Clone, Debug)]
+struct PendingOffer {
+    url: String,
+    info_hash: InfoHash,
+    sdp: Option<String>,
+    /// When the announce carrying it went out.
+    sent_at: Option<Instant>,
+}
+
+/// All trackers of all torrents for one session (one peer id).
+#[derive(Debug)]
+pub struct Trackers {
+    peer_id: PeerId,
+    rng: Rng,
+    secure_page: bool,
+    swarms: Vec<Swarm>,
+    trackers: Vec<Tracker>,
+    offers: BTreeMap<OfferId, PendingOffer>,
+    out: VecDeque<TrackerOutput>,
+}
+
+/// A tracker URL as WebTorrent uses it: `ws://` or `wss://` only, no trailing `/`, and no
+/// `ws://` from a page served over https (the browser would refuse it; §1.1).
+pub fn normalize_tracker_url(url: &str, secure_page: bool) -> Option<String> {
+    let url = url.trim();
+    let lower = url.get(..6).unwrap_or("").to_ascii_lowercase();
+    let secure = lower.starts_with("wss://");
+    let allowed = if secure_page { secure } else { secure || lower.starts_with("ws://") };
+    if !allowed {
+        return None;
+    }
+    let trimmed = url.strip_suffix('/').unwrap_or(url);
+    (trimmed.len() > "wss://".len()).then(|| trimmed.to_string())
+}
+
+impl Trackers {
+    /// Trackers for a session announcing as `peer_id` (one id for every torrent and tracker:
+    /// aquatic closes a socket that uses two; §1.3). `seed` drives offer ids and backoff
+    /// jitter; `secure_page` drops `ws://` trackers.
+    pub fn new(peer_id: PeerId, seed: u64, secure_page: bool) -> Self {
+        Trackers {
+            peer_id,
+            rng: Rng::new(seed),
+            secure_page,
+            swarms: Vec::new(),
+            trackers: Vec::new(),
+            offers: BTreeMap::new(),
+            out: VecDeque::new(),
+        }
+    }
+
+    /// Starts announcing a torrent to `urls` (all at once, as WebTorrent does with BEP 12
+    /// tiers; §5). `left` is `None` while unknown (a magnet before its metadata). Returns the
+    /// normalised URLs kept.
+    pub fn add_torrent(&mut self, info_hash: InfoHash, urls: &[String], left: Option<u64>, now: Instant) -> Vec<String> {
+        if !self.swarms.iter().any(|s| s.info_hash == info_hash) {
+            self.swarms.push(Swarm { info_hash, uploaded: 0, downloaded: 0, left, wanted_offers: 0 });
+        }
+        let mut kept = Vec::new();
+        for url in urls.iter().filter_map(|u| normalize_tracker_url(u, self.secure_page)) {
+            if kept.contains(&url) {
+                continue;
+            }
+            let index = match self.trackers.iter().position(|t| t.url == url) {
+                Some(i) => i,
+                None => {
+                    self.trackers.push(Tracker { url: url.clone(), link: TrackerLink::new(now), entries: Vec::new(), close_at: None });
+                    self.trackers.len() - 1
+                }
+            };
+            if let Some(tracker) = self.trackers.get_mut(index) {
+                tracker.close_at = None;
+                if !tracker.entries.iter().any(|e| e.info_hash == info_hash) {
+                    let mut announcer = Announcer::new();
+                    if tracker.link.is_up() {
+                        announcer.handle_connected(now);
+                    }
+                    tracker.entries.push(Entry { info_hash, announcer, gathering: None });
+                }
+            }
+            kept.push(url);
+        }
+        kept
+    }
+
+    /// Stops a torrent: `stopped` to every tracker whose socket is up, its offers dropped, and
+    /// sockets no other torrent uses closed shortly after.
+    pub fn remove_torrent(&mut self, info_hash: InfoHash, now: Instant) {
+        self.swarms.retain(|s| s.info_hash != info_hash);
+        for tracker in &mut self.trackers {
+            for entry in tracker.entries.iter_mut().filter(|e| e.info_hash == info_hash) {
+                entry.announcer.stop(now);
+                entry.gathering = None;
+            }
+        }
+        let dropped: Vec<OfferId> = self.offers.iter().filter(|(_, o)| o.info_hash == info_hash).map(|(id, _)| *id).collect();
+        for offer_id in dropped {
+            self.offers.remove(&offer_id);
+            self.out.push_back(TrackerOutput::DropOffer { offer_id });
+        }
+        self.handle_timeout(now);
+    }
+
+    /// Transfer totals for announces (`left`: `None` while unknown).
+    pub fn set_progress(&mut self, info_hash: InfoHash, uploaded: u64, downloaded: u64, left: Option<u64>) {
+        if let Some(s) = self.swarms.iter_mut().find(|s| s.info_hash == info_hash) {
+            (s.uploaded, s.downloaded, s.left) = (uploaded, downloaded, left);
+        }
+    }
+
+    /// How many more peers the swarm wants: each announce carries up to this many offers
+    /// (at most [`MAX_OFFERS_PER_ANNOUNCE`]), minus offers already out for the torrent.
+    pub fn set_wanted_offers(&mut self, info_hash: InfoHash, wanted: usize) {
+        if let Some(s) = self.swarms.iter_mut().find(|s| s.info_hash == info_hash) {
+            s.wanted_offers = wanted;
+        }
+    }
+
+    /// The download finished: `completed` to every tracker now.
+    pub fn completed(&mut self, info_hash: InfoHash, now: Instant) {
+        for tracker in &mut self.trackers {
+            for entry in tracker.entries.iter_mut().filter(|e| e.info_hash == info_hash) {
+                entry.announcer.completed(now);
+            }
+        }
+    }
+
+    /// The socket to `url` opened: every torrent announces.
+    pub fn handle_open(&mut self, url: &str, now: Instant) {
+        if let Some(tracker) = self.trackers.iter_mut().find(|t| t.url == url) {
+            tracker.link.handle_open();
+            for entry in &mut tracker.entries {
+                entry.announcer.handle_connected(now);
+            }
+        }
+    }
+
+    /// The socket to `url` closed or failed: announces pause and it reconnects with backoff.
+    /// Offers gathering for it are dropped; offers already sent may still be answered by
+    /// nobody, so they are dropped too.
+    pub fn handle_close(&mut self, url: &str, now: Instant) {
+        let Some(tracker) = self.trackers.iter_mut().find(|t| t.url == url) else { return };
+        tracker.link.handle_close(now, &mut self.rng);
+        for entry in &mut tracker.entries {
+            entry.announcer.handle_disconnected();
+            entry.gathering = None;
+        }
+        tracker.entries.retain(|e| !e.announcer.is_finished());
+        let lost: Vec<OfferId> = self.offers.iter().filter(|(_, o)| o.url == url).map(|(id, _)| *id).collect();
+        for offer_id in lost {
+            self.offers.remove(&offer_id);
+            self.out.push_back(TrackerOutput::DropOffer { offer_id });
+        }
+        self.trackers.retain(|t| !t.entries.is_empty());
+    }
+
+    /// JS produced the SDP for one of our offers. The announce waiting for it goes out once
+    /// all its offers are ready (or at the gathering deadline).
+    pub fn handle_offer_sdp(&mut self, offer_id: OfferId, sdp: String, now: Instant) {
+        if let Some(offer) = self.offers.get_mut(&offer_id) {
+            offer.sdp = Some(sdp);
+        }
+        self.handle_timeout(now);
+    }
+
+    /// JS could not create that offer (or its connection opened, or failed): forget it.
+    pub fn forget_offer(&mut self, offer_id: OfferId) {
+        self.offers.remove(&offer_id);
+    }
+
+    /// Relays our answer to a peer's offer back through the tracker it came from. `false` if
+    /// that socket is no longer up (the offerer will time out).
+    pub fn send_answer(&mut self, url: &str, info_hash: InfoHash, to_peer: PeerId, offer_id: OfferId, sdp: &str) -> bool {
+        let up = self.trackers.iter().any(|t| t.url == url && t.link.is_up());
+        if up {
+            let text = answer_json(info_hash, self.peer_id, to_peer, offer_id, sdp);
+            self.out.push_back(TrackerOutput::Send { url: url.to_string(), text });
+        }
+        up
+    }
+
+    /// A text frame from `url`. Unusable texts are returned as errors for the log; the socket
+    /// stays up (WebTorrent reconnects instead, which only loses peers; §1.4).
+    pub fn handle_text(&mut self, url: &str, text: &str, now: Instant) -> Result<(), TrackerError> {
+        let message = TrackerMessage::parse(text)?;
+        let peer_id = self.peer_id;
+        let Some(tracker) = self.trackers.iter_mut().find(|t| t.url == url) else { return Ok(()) };
+        let ours = |entries: &[Entry], h: &InfoHash| entries.iter().any(|e| e.info_hash == *h);
+        match message {
+            TrackerMessage::AnnounceResponse { info_hash, complete, incomplete, interval, min_interval, warning, tracker_id } => {
+                tracker.link.handle_success();
+                if let Some(entry) = tracker.entries.iter_mut().find(|e| e.info_hash == info_hash) {
+                    let a = &mut entry.announcer;
+                    a.handle_response(now, interval, min_interval, (complete, incomplete));
+                    if tracker_id.is_some() {
+                        a.tracker_id = tracker_id;
+                    }
+                    a.last_error = warning;
+                }
+            }
+            TrackerMessage::Failure { info_hash, reason } => {
+                // A bare failure (bittorrent-tracker could not parse us) concerns every torrent.
+                for entry in tracker.entries.iter_mut().filter(|e| info_hash.is_none_or(|h| h == e.info_hash)) {
+                    entry.announcer.handle_failure(now, reason.clone());
+                }
+            }
+            TrackerMessage::Offer { info_hash, peer_id: from, offer_id, sdp } => {
+                // WebTorrent ignores foreign swarms and its own offers coming back (§1.4).
+                if from != peer_id && ours(&tracker.entries, &info_hash) {
+                    self.out.push_back(TrackerOutput::IncomingOffer { url: url.to_string(), info_hash, peer_id: from, offer_id, sdp });
+                }
+            }
+            TrackerMessage::Answer { info_hash, peer_id: from, offer_id, sdp } => {
+                let matches = self.offers.get(&offer_id).is_some_and(|o| o.info_hash == info_hash && o.sent_at.is_some());
+                if from != peer_id && matches {
+                    self.offers.remove(&offer_id);
+                    self.out.push_back(TrackerOutput::Answer { offer_id, peer_id: from, sdp });
+                }
+            }
+            TrackerMessage::Scrape(_) => {}
+        }
+        Ok(())
+    }
+
+    /// The earliest time [`Trackers::handle_timeout`] has work.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let mut next: Option<Instant> = None;
+        let mut consider = |t: Option<Instant>| {
+            if let Some(t) = t {
+                next = Some(next.map_or(t, |n| n.min(t)));
+            }
+        };
+        for tracker in &self.trackers {
+            consider(tracker.link.poll_timeout());
+            consider(tracker.close_at);
+            for entry in &tracker.entries {
+                match &entry.gathering {
+                    Some(g) => consider(Some(g.deadline)),
+                    None => consider(entry.announcer.poll_timeout()),
+                }
+            }
+        }
+        for offer in self.offers.values() {
+            consider(offer.sent_at.map(|at| at + OFFER_ANSWER_TIMEOUT));
+        }
+        next
+    }
+
+    /// Does whatever is due at `now`; results come out of [`Trackers::poll_output`].
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.expire_offers(now);
+        for i in 0..self.trackers.len() {
+            self.drive_tracker(i, now);
+        }
+        let mut closed = Vec::new();
+        self.trackers.retain(|t| {
+            let idle = t.entries.is_empty() && t.close_at.is_some_and(|at| at <= now);
+            // Down has no socket; connecting or up has one to close.
+            if idle && t.link.poll_timeout().is_none() {
+                closed.push(t.url.clone());
+            }
+            !idle
+        });
+        self.out.extend(closed.into_iter().map(|url| TrackerOutput::Close { url }));
+    }
+
+    /// The next thing for the caller to do.
+    pub fn poll_output(&mut self) -> Option<TrackerOutput> {
+        self.out.pop_front()
+    }
+
+    /// Per-tracker state of a torrent, for the UI.
+    pub fn status(&self, info_hash: InfoHash) -> Vec<TrackerStatus> {
+        let mut out = Vec::new();
+        for tracker in &self.trackers {
+            if let Some(entry) = tracker.entries.iter().find(|e| e.info_hash == info_hash) {
+                out.push(TrackerStatus {
+                    url: tracker.url.clone(),
+                    connected: tracker.link.is_up(),
+                    counts: entry.announcer.counts,
+                    last_error: entry.announcer.last_error.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Offers out for a torrent (waiting for SDP or an answer).
+    pub fn pending_offers(&self, info_hash: InfoHash) -> usize {
+        self.offers.values().filter(|o| o.info_hash == info_hash).count()
+    }
+
+    fn expire_offers(&mut self, now: Instant) {
+        let late: Vec<OfferId> = self
+            .offers
+            .iter()
+            .filter(|(_, o)| o.sent_at.is_some_and(|at| now >= at + OFFER_ANSWER_TIMEOUT))
+            .map(|(id, _)| *id)
+            .collect();
+        for offer_id in late {
+            self.offers.remove(&offer_id);
+            self.out.push_back(TrackerOutput::DropOffer { offer_id });
+        }
+    }
+
+    fn drive_tracker(&mut self, index: usize, now: Instant) {
+        let Some(tracker) = self.trackers.get_mut(index) else { return };
+        if tracker.link.poll_connect(now) {
+            self.out.push_back(TrackerOutput::Connect { url: tracker.url.clone() });
+        }
+        if tracker.link.is_up() {
+            for e in 0..tracker.entries.len() {
+                self.drive_entry(index, e, now);
+            }
+        }
+        if let Some(tracker) = self.trackers.get_mut(index) {
+            tracker.entries.retain(|e| !e.announcer.is_finished());
+            if tracker.entries.is_empty() && tracker.close_at.is_none() {
+                tracker.close_at = Some(now + CLOSE_LINGER);
+            }
+        }
+    }
+
+    fn drive_entry(&mut self, t: usize, e: usize, now: Instant) {
+        let Some(entry) = self.trackers.get_mut(t).and_then(|tr| tr.entries.get_mut(e)) else { return };
+        let info_hash = entry.info_hash;
+        if let Some(g) = &entry.gathering {
+            let ready = g.offers.iter().all(|id| self.offers.get(id).is_none_or(|o| o.sdp.is_some()));
+            if ready || now >= g.deadline {
+                let g = g.clone();
+                entry.gathering = None;
+                self.send_announce(t, e, g.event, g.offers, now);
+            }
+            return;
+        }
+        let Some(event) = entry.announcer.poll_announce(now) else { return };
+        let with_offers = !matches!(event, Some(AnnounceEvent::Completed | AnnounceEvent::Stopped));
+        let wanted = self.swarms.iter().find(|s| s.info_hash == info_hash).map_or(0, |s| s.wanted_offers);
+        let out_already = self.pending_offers(info_hash);
+        let room = MAX_PENDING_OFFERS.saturating_sub(self.offers.len());
+        let count = if with_offers { wanted.saturating_sub(out_already).min(MAX_OFFERS_PER_ANNOUNCE).min(room) } else { 0 };
+        if count == 0 {
+            self.send_announce(t, e, event, Vec::new(), now);
+            return;
+        }
+        let url = self.trackers.get(t).map(|tr| tr.url.clone()).unwrap_or_default();
+        let mut offer_ids = Vec::with_capacity(count);
+        while offer_ids.len() < count {
+            let id = OfferId(self.rng.bytes20());
+            if self.offers.contains_key(&id) {
+                continue;
+            }
+            self.offers.insert(id, PendingOffer { url: url.clone(), info_hash, sdp: None, sent_at: None });
+            offer_ids.push(id);
+        }
+        self.out.push_back(TrackerOutput::CreateOffers { info_hash, offer_ids: offer_ids.clone() });
+        if let Some(entry) = self.trackers.get_mut(t).and_then(|tr| tr.entries.get_mut(e)) {
+            entry.gathering = Some(Gathering { event, offers: offer_ids, deadline: now + OFFER_GATHER_TIMEOUT });
+        }
+    }
+
+    /// Sends an announce with the offers whose SDP is ready, dropping the rest, and fewer if
+    /// the text would pass aquatic's frame cap.
+    fn send_announce(&mut self, t: usize, e: usize, event: Option<AnnounceEvent>, offer_ids: Vec<OfferId>, now: Instant) {
+        let Some(tracker) = self.trackers.get(t) else { return };
+        let Some(entry) = tracker.entries.get(e) else { return };
+        let Some(swarm) = self.swarms.iter().find(|s| s.info_hash == entry.info_hash).cloned().or_else(|| {
+            // A removed torrent still says `stopped`.
+            (event == Some(AnnounceEvent::Stopped)).then_some(Swarm { info_hash: entry.info_hash, uploaded: 0, downloaded: 0, left: None, wanted_offers: 0 })
+        }) else {
+            return;
+        };
+        let url = tracker.url.clone();
+        let mut ready = Vec::new();
+        for id in offer_ids {
+            match self.offers.get(&id).and_then(|o| o.sdp.clone()) {
+                Some(sdp) => ready.push((id, sdp)),
+                None => {
+                    if self.offers.remove(&id).is_some() {
+                        self.out.push_back(TrackerOutput::DropOffer { offer_id: id });
+                    }
+                }
+            }
+        }
+        let mut announce = Announce {
+            info_hash: swarm.info_hash,
+            peer_id: self.peer_id,
+            uploaded: swarm.uploaded,
+            downloaded: swarm.downloaded,
+            left: swarm.left,
+            event,
+            offers: ready,
+            tracker_id: entry.announcer.tracker_id.clone(),
+        };
+        let mut text = announce.to_json();
+        while text.len() > MAX_MESSAGE_LEN {
+            let Some((id, _)) = announce.offers.pop() else { break };
+            self.offers.remove(&id);
+            self.out.push_back(TrackerOutput::DropOffer { offer_id: id });
+            text = announce.to_json();
+        }
+        for (id, _) in &announce.offers {
+            if let Some(o) = self.offers.get_mut(id) {
+                o.sent_at = Some(now);
+            }
+        }
+        self.out.push_back(TrackerOutput::Send { url, text });
+    }
+}
