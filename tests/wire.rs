@@ -5,4 +5,5 @@ mod wire {
     mod ext;
     mod framing;
     mod tracker;
+    mod webtorrent;
 }
