@@ -359,3 +359,26 @@ fn mutated_tracker_texts_give_typed_errors_only() {
         fuzz_message(text.as_bytes());
     }
 }
+
+#[test]
+fn aquatic_shaped_texts_parse() {
+    // Field order and shapes as aquatic_ws_protocol serialises its outgoing messages
+    // (action first; errors carry the original action and, when known, the info hash).
+    let h = to_binary_string(&[0xaa; 20]);
+    let p = to_binary_string(&[0xbb; 20]);
+    let o = to_binary_string(&[0xcc; 20]);
+    let text = |v: Value| v.to_string();
+    let response = text(serde_json::json!({"action": "announce", "info_hash": h, "complete": 5, "incomplete": 0, "interval": 120}));
+    assert!(matches!(TrackerMessage::parse(&response).unwrap(), TrackerMessage::AnnounceResponse { complete: Some(5), incomplete: Some(0), interval: Some(120), .. }));
+    let offer = text(serde_json::json!({"action": "announce", "peer_id": p, "info_hash": h, "offer_id": o, "offer": {"type": "offer", "sdp": "s"}}));
+    assert_eq!(TrackerMessage::parse(&offer).unwrap(), TrackerMessage::Offer { info_hash: InfoHash([0xaa; 20]), peer_id: PeerId([0xbb; 20]), offer_id: OfferId([0xcc; 20]), sdp: "s".into() });
+    let answer = text(serde_json::json!({"action": "announce", "peer_id": p, "info_hash": h, "offer_id": o, "answer": {"type": "answer", "sdp": "a"}}));
+    assert!(matches!(TrackerMessage::parse(&answer).unwrap(), TrackerMessage::Answer { .. }));
+    let scrape_error = text(serde_json::json!({"failure reason": "Too many info hashes", "action": "scrape"}));
+    assert_eq!(TrackerMessage::parse(&scrape_error).unwrap(), TrackerMessage::Failure { info_hash: None, reason: "Too many info hashes".into() });
+    let announce_error = text(serde_json::json!({"failure reason": "Info hash not allowed", "action": "announce", "info_hash": h}));
+    assert_eq!(TrackerMessage::parse(&announce_error).unwrap(), TrackerMessage::Failure { info_hash: Some(InfoHash([0xaa; 20])), reason: "Info hash not allowed".into() });
+    // aquatic leaves unknown hashes out of scrapes and reports `downloaded` as 0.
+    let scrape = text(serde_json::json!({"action": "scrape", "files": {h.clone(): {"complete": 1, "incomplete": 2, "downloaded": 0}}}));
+    assert_eq!(TrackerMessage::parse(&scrape).unwrap(), TrackerMessage::Scrape(vec![(InfoHash([0xaa; 20]), 1, 2, 0)]));
+}
