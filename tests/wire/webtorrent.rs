@@ -184,3 +184,62 @@ fn a_webtorrent_magnet_leecher_is_understood_message_by_message() {
         ]
     );
 }
+
+#[test]
+fn mutated_webtorrent_streams_give_frames_or_typed_errors() {
+    use peerpage::error::CoreError;
+    let t = traffic();
+    let leecher = t.leecher.concat();
+    let seeder = t.seeder.concat();
+    let mut rng = peerpage::rng::Rng::new(9);
+    for round in 0..3_000 {
+        // The short leecher stream every round, the long seeder one now and then.
+        let mut bytes = if round % 10 == 0 { seeder.clone() } else { leecher.clone() };
+        for _ in 0..=rng.below(6) {
+            if bytes.is_empty() {
+                break;
+            }
+            let at = rng.below(bytes.len() as u64) as usize;
+            match rng.below(4) {
+                0 => bytes[at] = rng.next_u64() as u8,
+                1 => bytes[at] ^= 1 << rng.below(8),
+                2 => bytes.truncate(at),
+                _ => {
+                    let n = rng.below(40) as usize;
+                    bytes.drain(at..(at + n).min(bytes.len()));
+                }
+            }
+        }
+        let mut framer = Framer::new();
+        let mut registry = ExtRegistry::new();
+        let mut fetcher = MetadataFetcher::<u8>::new(t.info_hash);
+        for chunk in bytes.chunks(1 + rng.below(5000) as usize) {
+            framer.push(chunk);
+            loop {
+                match framer.next() {
+                    Ok(Some(Frame::Message(Message::Extended { id, payload }))) => match registry.decode(id, payload) {
+                        Ok(ExtMessage::Handshake(ext)) => {
+                            if let Some(size) = ext.metadata_size {
+                                let _ = fetcher.add_peer(1, size);
+                                fetcher.poll_requests(1, Instant(0), 16);
+                            }
+                        }
+                        Ok(ExtMessage::Metadata(MetadataMessage::Data { piece, total_size, data })) => {
+                            if let Err(e) = fetcher.handle_data(1, piece, total_size, data) {
+                                assert!(e.code().starts_with("wire."));
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => assert!(e.code().starts_with("wire."), "{e:?}"),
+                    },
+                    Ok(Some(_)) => {}
+                    Ok(None) => break,
+                    Err(e) => {
+                        assert!(e.code().starts_with("wire."), "{e:?}");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
