@@ -2,6 +2,7 @@
 //! the WebSocket tracker protocol.
 
 mod wire {
+    mod announce;
     mod bittorrent_tracker;
     mod ext;
     mod framing;

@@ -76,7 +76,13 @@ impl Announcer {
 
     /// An announce response for this torrent. It resets the schedule only if it answers an
     /// announce of ours: aquatic also sends one to a peer that relayed an answer (§1.5).
-    pub fn handle_response(&mut self, now: Instant, interval_s: Option<u64>, min_interval_s: Option<u64>, counts: (Option<u64>, Option<u64>)) {
+    pub fn handle_response(
+        &mut self,
+        now: Instant,
+        interval_s: Option<u64>,
+        min_interval_s: Option<u64>,
+        counts: (Option<u64>, Option<u64>),
+    ) {
         if let Some(s) = interval_s.filter(|&s| s > 0) {
             self.interval = Millis(s.saturating_mul(1000)).clamp(MIN_INTERVAL, MAX_INTERVAL);
         }
@@ -146,7 +152,10 @@ impl Announcer {
     /// one is scheduled as if it went out now.
     pub fn poll_announce(&mut self, now: Instant) -> Option<Option<AnnounceEvent>> {
         self.next_announce.filter(|&t| t <= now)?;
-        let event = self.pending.take().or_else(|| (!self.started_sent).then_some(AnnounceEvent::Started));
+        let event = self
+            .pending
+            .take()
+            .or_else(|| (!self.started_sent).then_some(AnnounceEvent::Started));
         if event == Some(AnnounceEvent::Started) {
             self.started_sent = true;
         }
@@ -154,7 +163,13 @@ impl Announcer {
         self.next_announce = if self.stopped {
             None
         } else {
-            Some(now + if self.answered { self.interval.max(self.min_interval) } else { UNANSWERED_INTERVAL })
+            Some(
+                now + if self.answered {
+                    self.interval.max(self.min_interval)
+                } else {
+                    UNANSWERED_INTERVAL
+                },
+            )
         };
         Some(event)
     }

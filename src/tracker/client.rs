@@ -29,7 +29,8 @@ use std::collections::{BTreeMap, VecDeque};
 use super::announcer::Announcer;
 use super::error::TrackerError;
 use super::link::TrackerLink;
-use super::message::{answer_json, Announce, AnnounceEvent, OfferId, TrackerMessage};
+use super::message::{answer_json, AnnounceEvent, OfferId, TrackerMessage};
+use super::output::{TrackerOutput, TrackerStatus};
 use crate::metainfo::InfoHash;
 use crate::rng::Rng;
 use crate::time::{Instant, Millis};
@@ -52,128 +53,57 @@ pub const MAX_MESSAGE_LEN: usize = 16 * 1024;
 /// `stopped` (WebTorrent waits up to 1 s; §1.7).
 pub const CLOSE_LINGER: Millis = Millis::secs(1);
 
-/// What the trackers ask of the caller.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TrackerOutput {
-    /// Open a WebSocket to `url`; report [`Trackers::handle_open`] or [`Trackers::handle_close`].
-    Connect {
-        /// The normalised URL.
-        url: String,
-    },
-    /// Close the socket (no torrent uses this tracker any more).
-    Close {
-        /// The URL.
-        url: String,
-    },
-    /// Send this JSON text as one text frame.
-    Send {
-        /// The URL.
-        url: String,
-        /// The JSON.
-        text: String,
-    },
-    /// Create one initiator RTCPeerConnection (one data channel) per id, wait for ICE
-    /// gathering, and return each SDP with [`Trackers::handle_offer_sdp`].
-    CreateOffers {
-        /// The torrent the connections are for.
-        info_hash: InfoHash,
-        /// Ids the core chose; JS keys its connections by them.
-        offer_ids: Vec<OfferId>,
-    },
-    /// A peer's answer to our offer: apply it to that offer's connection.
-    Answer {
-        /// Which offer.
-        offer_id: OfferId,
-        /// The answering peer.
-        peer_id: PeerId,
-        /// The answer SDP.
-        sdp: String,
-    },
-    /// Our offer got no answer in time, or could not be sent: destroy its connection.
-    DropOffer {
-        /// Which offer.
-        offer_id: OfferId,
-    },
-    /// Another peer's offer: create an answering connection if the swarm wants the peer,
-    /// then call [`Trackers::send_answer`] with the answer SDP.
-    IncomingOffer {
-        /// The tracker that relayed it (the answer goes back there).
-        url: String,
-        /// The torrent.
-        info_hash: InfoHash,
-        /// The offering peer.
-        peer_id: PeerId,
-        /// Its offer id, to echo.
-        offer_id: OfferId,
-        /// The offer SDP.
-        sdp: String,
-    },
-}
-
-/// What the UI shows for one tracker of one torrent.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TrackerStatus {
-    /// The URL.
-    pub url: String,
-    /// Whether its socket is open.
-    pub connected: bool,
-    /// Seeders and leechers it last reported.
-    pub counts: Option<(u64, u64)>,
-    /// Its last failure or warning.
-    pub last_error: Option<String>,
-}
-
 #[derive(Clone, Debug)]
-struct Swarm {
-    info_hash: InfoHash,
-    uploaded: u64,
-    downloaded: u64,
-    left: Option<u64>,
-    wanted_offers: usize,
+pub(super) struct Swarm {
+    pub(super) info_hash: InfoHash,
+    pub(super) uploaded: u64,
+    pub(super) downloaded: u64,
+    pub(super) left: Option<u64>,
+    pub(super) wanted_offers: usize,
 }
 
 /// An announce waiting for its offers' SDP.
 #[derive(Clone, Debug)]
-struct Gathering {
-    event: Option<AnnounceEvent>,
-    offers: Vec<OfferId>,
-    deadline: Instant,
+pub(super) struct Gathering {
+    pub(super) event: Option<AnnounceEvent>,
+    pub(super) offers: Vec<OfferId>,
+    pub(super) deadline: Instant,
 }
 
 #[derive(Clone, Debug)]
-struct Entry {
-    info_hash: InfoHash,
-    announcer: Announcer,
-    gathering: Option<Gathering>,
+pub(super) struct Entry {
+    pub(super) info_hash: InfoHash,
+    pub(super) announcer: Announcer,
+    pub(super) gathering: Option<Gathering>,
 }
 
 #[derive(Clone, Debug)]
-struct Tracker {
-    url: String,
-    link: TrackerLink,
-    entries: Vec<Entry>,
-    close_at: Option<Instant>,
+pub(super) struct Tracker {
+    pub(super) url: String,
+    pub(super) link: TrackerLink,
+    pub(super) entries: Vec<Entry>,
+    pub(super) close_at: Option<Instant>,
 }
 
 #[derive(Clone, Debug)]
-struct PendingOffer {
-    url: String,
-    info_hash: InfoHash,
-    sdp: Option<String>,
+pub(super) struct PendingOffer {
+    pub(super) url: String,
+    pub(super) info_hash: InfoHash,
+    pub(super) sdp: Option<String>,
     /// When the announce carrying it went out.
-    sent_at: Option<Instant>,
+    pub(super) sent_at: Option<Instant>,
 }
 
 /// All trackers of all torrents for one session (one peer id).
 #[derive(Debug)]
 pub struct Trackers {
-    peer_id: PeerId,
-    rng: Rng,
-    secure_page: bool,
-    swarms: Vec<Swarm>,
-    trackers: Vec<Tracker>,
-    offers: BTreeMap<OfferId, PendingOffer>,
-    out: VecDeque<TrackerOutput>,
+    pub(super) peer_id: PeerId,
+    pub(super) rng: Rng,
+    pub(super) secure_page: bool,
+    pub(super) swarms: Vec<Swarm>,
+    pub(super) trackers: Vec<Tracker>,
+    pub(super) offers: BTreeMap<OfferId, PendingOffer>,
+    pub(super) out: VecDeque<TrackerOutput>,
 }
 
 /// A tracker URL as WebTorrent uses it: `ws://` or `wss://` only, no trailing `/`, and no
@@ -182,7 +112,11 @@ pub fn normalize_tracker_url(url: &str, secure_page: bool) -> Option<String> {
     let url = url.trim();
     let lower = url.get(..6).unwrap_or("").to_ascii_lowercase();
     let secure = lower.starts_with("wss://");
-    let allowed = if secure_page { secure } else { secure || lower.starts_with("ws://") };
+    let allowed = if secure_page {
+        secure
+    } else {
+        secure || lower.starts_with("ws://")
+    };
     if !allowed {
         return None;
     }
@@ -209,9 +143,21 @@ impl Trackers {
     /// Starts announcing a torrent to `urls` (all at once, as WebTorrent does with BEP 12
     /// tiers; §5). `left` is `None` while unknown (a magnet before its metadata). Returns the
     /// normalised URLs kept.
-    pub fn add_torrent(&mut self, info_hash: InfoHash, urls: &[String], left: Option<u64>, now: Instant) -> Vec<String> {
+    pub fn add_torrent(
+        &mut self,
+        info_hash: InfoHash,
+        urls: &[String],
+        left: Option<u64>,
+        now: Instant,
+    ) -> Vec<String> {
         if !self.swarms.iter().any(|s| s.info_hash == info_hash) {
-            self.swarms.push(Swarm { info_hash, uploaded: 0, downloaded: 0, left, wanted_offers: 0 });
+            self.swarms.push(Swarm {
+                info_hash,
+                uploaded: 0,
+                downloaded: 0,
+                left,
+                wanted_offers: 0,
+            });
         }
         let mut kept = Vec::new();
         for url in urls.iter().filter_map(|u| normalize_tracker_url(u, self.secure_page)) {
@@ -221,7 +167,12 @@ impl Trackers {
             let index = match self.trackers.iter().position(|t| t.url == url) {
                 Some(i) => i,
                 None => {
-                    self.trackers.push(Tracker { url: url.clone(), link: TrackerLink::new(now), entries: Vec::new(), close_at: None });
+                    self.trackers.push(Tracker {
+                        url: url.clone(),
+                        link: TrackerLink::new(now),
+                        entries: Vec::new(),
+                        close_at: None,
+                    });
                     self.trackers.len() - 1
                 }
             };
@@ -232,7 +183,11 @@ impl Trackers {
                     if tracker.link.is_up() {
                         announcer.handle_connected(now);
                     }
-                    tracker.entries.push(Entry { info_hash, announcer, gathering: None });
+                    tracker.entries.push(Entry {
+                        info_hash,
+                        announcer,
+                        gathering: None,
+                    });
                 }
             }
             kept.push(url);
@@ -250,7 +205,12 @@ impl Trackers {
                 entry.gathering = None;
             }
         }
-        let dropped: Vec<OfferId> = self.offers.iter().filter(|(_, o)| o.info_hash == info_hash).map(|(id, _)| *id).collect();
+        let dropped: Vec<OfferId> = self
+            .offers
+            .iter()
+            .filter(|(_, o)| o.info_hash == info_hash)
+            .map(|(id, _)| *id)
+            .collect();
         for offer_id in dropped {
             self.offers.remove(&offer_id);
             self.out.push_back(TrackerOutput::DropOffer { offer_id });
@@ -296,14 +256,21 @@ impl Trackers {
     /// Offers gathering for it are dropped; offers already sent may still be answered by
     /// nobody, so they are dropped too.
     pub fn handle_close(&mut self, url: &str, now: Instant) {
-        let Some(tracker) = self.trackers.iter_mut().find(|t| t.url == url) else { return };
+        let Some(tracker) = self.trackers.iter_mut().find(|t| t.url == url) else {
+            return;
+        };
         tracker.link.handle_close(now, &mut self.rng);
         for entry in &mut tracker.entries {
             entry.announcer.handle_disconnected();
             entry.gathering = None;
         }
         tracker.entries.retain(|e| !e.announcer.is_finished());
-        let lost: Vec<OfferId> = self.offers.iter().filter(|(_, o)| o.url == url).map(|(id, _)| *id).collect();
+        let lost: Vec<OfferId> = self
+            .offers
+            .iter()
+            .filter(|(_, o)| o.url == url)
+            .map(|(id, _)| *id)
+            .collect();
         for offer_id in lost {
             self.offers.remove(&offer_id);
             self.out.push_back(TrackerOutput::DropOffer { offer_id });
@@ -327,11 +294,21 @@ impl Trackers {
 
     /// Relays our answer to a peer's offer back through the tracker it came from. `false` if
     /// that socket is no longer up (the offerer will time out).
-    pub fn send_answer(&mut self, url: &str, info_hash: InfoHash, to_peer: PeerId, offer_id: OfferId, sdp: &str) -> bool {
+    pub fn send_answer(
+        &mut self,
+        url: &str,
+        info_hash: InfoHash,
+        to_peer: PeerId,
+        offer_id: OfferId,
+        sdp: &str,
+    ) -> bool {
         let up = self.trackers.iter().any(|t| t.url == url && t.link.is_up());
         if up {
             let text = answer_json(info_hash, self.peer_id, to_peer, offer_id, sdp);
-            self.out.push_back(TrackerOutput::Send { url: url.to_string(), text });
+            self.out.push_back(TrackerOutput::Send {
+                url: url.to_string(),
+                text,
+            });
         }
         up
     }
@@ -341,10 +318,20 @@ impl Trackers {
     pub fn handle_text(&mut self, url: &str, text: &str, now: Instant) -> Result<(), TrackerError> {
         let message = TrackerMessage::parse(text)?;
         let peer_id = self.peer_id;
-        let Some(tracker) = self.trackers.iter_mut().find(|t| t.url == url) else { return Ok(()) };
+        let Some(tracker) = self.trackers.iter_mut().find(|t| t.url == url) else {
+            return Ok(());
+        };
         let ours = |entries: &[Entry], h: &InfoHash| entries.iter().any(|e| e.info_hash == *h);
         match message {
-            TrackerMessage::AnnounceResponse { info_hash, complete, incomplete, interval, min_interval, warning, tracker_id } => {
+            TrackerMessage::AnnounceResponse {
+                info_hash,
+                complete,
+                incomplete,
+                interval,
+                min_interval,
+                warning,
+                tracker_id,
+            } => {
                 tracker.link.handle_success();
                 if let Some(entry) = tracker.entries.iter_mut().find(|e| e.info_hash == info_hash) {
                     let a = &mut entry.announcer;
@@ -357,21 +344,48 @@ impl Trackers {
             }
             TrackerMessage::Failure { info_hash, reason } => {
                 // A bare failure (bittorrent-tracker could not parse us) concerns every torrent.
-                for entry in tracker.entries.iter_mut().filter(|e| info_hash.is_none_or(|h| h == e.info_hash)) {
+                for entry in tracker
+                    .entries
+                    .iter_mut()
+                    .filter(|e| info_hash.is_none_or(|h| h == e.info_hash))
+                {
                     entry.announcer.handle_failure(now, reason.clone());
                 }
             }
-            TrackerMessage::Offer { info_hash, peer_id: from, offer_id, sdp } => {
+            TrackerMessage::Offer {
+                info_hash,
+                peer_id: from,
+                offer_id,
+                sdp,
+            } => {
                 // WebTorrent ignores foreign swarms and its own offers coming back (§1.4).
                 if from != peer_id && ours(&tracker.entries, &info_hash) {
-                    self.out.push_back(TrackerOutput::IncomingOffer { url: url.to_string(), info_hash, peer_id: from, offer_id, sdp });
+                    self.out.push_back(TrackerOutput::IncomingOffer {
+                        url: url.to_string(),
+                        info_hash,
+                        peer_id: from,
+                        offer_id,
+                        sdp,
+                    });
                 }
             }
-            TrackerMessage::Answer { info_hash, peer_id: from, offer_id, sdp } => {
-                let matches = self.offers.get(&offer_id).is_some_and(|o| o.info_hash == info_hash && o.sent_at.is_some());
+            TrackerMessage::Answer {
+                info_hash,
+                peer_id: from,
+                offer_id,
+                sdp,
+            } => {
+                let matches = self
+                    .offers
+                    .get(&offer_id)
+                    .is_some_and(|o| o.info_hash == info_hash && o.sent_at.is_some());
                 if from != peer_id && matches {
                     self.offers.remove(&offer_id);
-                    self.out.push_back(TrackerOutput::Answer { offer_id, peer_id: from, sdp });
+                    self.out.push_back(TrackerOutput::Answer {
+                        offer_id,
+                        peer_id: from,
+                        sdp,
+                    });
                 }
             }
             TrackerMessage::Scrape(_) => {}
@@ -418,7 +432,8 @@ impl Trackers {
             }
             !idle
         });
-        self.out.extend(closed.into_iter().map(|url| TrackerOutput::Close { url }));
+        self.out
+            .extend(closed.into_iter().map(|url| TrackerOutput::Close { url }));
     }
 
     /// The next thing for the caller to do.
@@ -445,122 +460,5 @@ impl Trackers {
     /// Offers out for a torrent (waiting for SDP or an answer).
     pub fn pending_offers(&self, info_hash: InfoHash) -> usize {
         self.offers.values().filter(|o| o.info_hash == info_hash).count()
-    }
-
-    fn expire_offers(&mut self, now: Instant) {
-        let late: Vec<OfferId> = self
-            .offers
-            .iter()
-            .filter(|(_, o)| o.sent_at.is_some_and(|at| now >= at + OFFER_ANSWER_TIMEOUT))
-            .map(|(id, _)| *id)
-            .collect();
-        for offer_id in late {
-            self.offers.remove(&offer_id);
-            self.out.push_back(TrackerOutput::DropOffer { offer_id });
-        }
-    }
-
-    fn drive_tracker(&mut self, index: usize, now: Instant) {
-        let Some(tracker) = self.trackers.get_mut(index) else { return };
-        if tracker.link.poll_connect(now) {
-            self.out.push_back(TrackerOutput::Connect { url: tracker.url.clone() });
-        }
-        if tracker.link.is_up() {
-            for e in 0..tracker.entries.len() {
-                self.drive_entry(index, e, now);
-            }
-        }
-        if let Some(tracker) = self.trackers.get_mut(index) {
-            tracker.entries.retain(|e| !e.announcer.is_finished());
-            if tracker.entries.is_empty() && tracker.close_at.is_none() {
-                tracker.close_at = Some(now + CLOSE_LINGER);
-            }
-        }
-    }
-
-    fn drive_entry(&mut self, t: usize, e: usize, now: Instant) {
-        let Some(entry) = self.trackers.get_mut(t).and_then(|tr| tr.entries.get_mut(e)) else { return };
-        let info_hash = entry.info_hash;
-        if let Some(g) = &entry.gathering {
-            let ready = g.offers.iter().all(|id| self.offers.get(id).is_none_or(|o| o.sdp.is_some()));
-            if ready || now >= g.deadline {
-                let g = g.clone();
-                entry.gathering = None;
-                self.send_announce(t, e, g.event, g.offers, now);
-            }
-            return;
-        }
-        let Some(event) = entry.announcer.poll_announce(now) else { return };
-        let with_offers = !matches!(event, Some(AnnounceEvent::Completed | AnnounceEvent::Stopped));
-        let wanted = self.swarms.iter().find(|s| s.info_hash == info_hash).map_or(0, |s| s.wanted_offers);
-        let out_already = self.pending_offers(info_hash);
-        let room = MAX_PENDING_OFFERS.saturating_sub(self.offers.len());
-        let count = if with_offers { wanted.saturating_sub(out_already).min(MAX_OFFERS_PER_ANNOUNCE).min(room) } else { 0 };
-        if count == 0 {
-            self.send_announce(t, e, event, Vec::new(), now);
-            return;
-        }
-        let url = self.trackers.get(t).map(|tr| tr.url.clone()).unwrap_or_default();
-        let mut offer_ids = Vec::with_capacity(count);
-        while offer_ids.len() < count {
-            let id = OfferId(self.rng.bytes20());
-            if self.offers.contains_key(&id) {
-                continue;
-            }
-            self.offers.insert(id, PendingOffer { url: url.clone(), info_hash, sdp: None, sent_at: None });
-            offer_ids.push(id);
-        }
-        self.out.push_back(TrackerOutput::CreateOffers { info_hash, offer_ids: offer_ids.clone() });
-        if let Some(entry) = self.trackers.get_mut(t).and_then(|tr| tr.entries.get_mut(e)) {
-            entry.gathering = Some(Gathering { event, offers: offer_ids, deadline: now + OFFER_GATHER_TIMEOUT });
-        }
-    }
-
-    /// Sends an announce with the offers whose SDP is ready, dropping the rest, and fewer if
-    /// the text would pass aquatic's frame cap.
-    fn send_announce(&mut self, t: usize, e: usize, event: Option<AnnounceEvent>, offer_ids: Vec<OfferId>, now: Instant) {
-        let Some(tracker) = self.trackers.get(t) else { return };
-        let Some(entry) = tracker.entries.get(e) else { return };
-        let Some(swarm) = self.swarms.iter().find(|s| s.info_hash == entry.info_hash).cloned().or_else(|| {
-            // A removed torrent still says `stopped`.
-            (event == Some(AnnounceEvent::Stopped)).then_some(Swarm { info_hash: entry.info_hash, uploaded: 0, downloaded: 0, left: None, wanted_offers: 0 })
-        }) else {
-            return;
-        };
-        let url = tracker.url.clone();
-        let mut ready = Vec::new();
-        for id in offer_ids {
-            match self.offers.get(&id).and_then(|o| o.sdp.clone()) {
-                Some(sdp) => ready.push((id, sdp)),
-                None => {
-                    if self.offers.remove(&id).is_some() {
-                        self.out.push_back(TrackerOutput::DropOffer { offer_id: id });
-                    }
-                }
-            }
-        }
-        let mut announce = Announce {
-            info_hash: swarm.info_hash,
-            peer_id: self.peer_id,
-            uploaded: swarm.uploaded,
-            downloaded: swarm.downloaded,
-            left: swarm.left,
-            event,
-            offers: ready,
-            tracker_id: entry.announcer.tracker_id.clone(),
-        };
-        let mut text = announce.to_json();
-        while text.len() > MAX_MESSAGE_LEN {
-            let Some((id, _)) = announce.offers.pop() else { break };
-            self.offers.remove(&id);
-            self.out.push_back(TrackerOutput::DropOffer { offer_id: id });
-            text = announce.to_json();
-        }
-        for (id, _) in &announce.offers {
-            if let Some(o) = self.offers.get_mut(id) {
-                o.sent_at = Some(now);
-            }
-        }
-        self.out.push_back(TrackerOutput::Send { url, text });
     }
 }

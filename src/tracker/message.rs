@@ -221,12 +221,20 @@ impl TrackerMessage {
                 })
             }
             Some("scrape") => {
-                let files = m.get("files").and_then(Value::as_object).ok_or(TrackerError::Field("files"))?;
+                let files = m
+                    .get("files")
+                    .and_then(Value::as_object)
+                    .ok_or(TrackerError::Field("files"))?;
                 let mut out = Vec::new();
                 for (hash, counts) in files {
                     let hash = from_binary_string(hash).ok_or(TrackerError::BadId("files"))?;
                     let c = counts.as_object().ok_or(TrackerError::Field("files"))?;
-                    out.push((InfoHash(hash), num(c, "complete").unwrap_or(0), num(c, "incomplete").unwrap_or(0), num(c, "downloaded").unwrap_or(0)));
+                    out.push((
+                        InfoHash(hash),
+                        num(c, "complete").unwrap_or(0),
+                        num(c, "incomplete").unwrap_or(0),
+                        num(c, "downloaded").unwrap_or(0),
+                    ));
                 }
                 Ok(TrackerMessage::Scrape(out))
             }

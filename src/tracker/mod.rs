@@ -6,19 +6,22 @@
 mod announcer;
 mod binary_string;
 mod client;
+mod drive;
 mod error;
 mod link;
 mod message;
+mod output;
 
 pub use announcer::{Announcer, MAX_INTERVAL, MIN_INTERVAL, UNANSWERED_INTERVAL};
 pub use binary_string::{from_binary_string, to_binary_string};
 pub use client::{
-    normalize_tracker_url, TrackerOutput, TrackerStatus, Trackers, CLOSE_LINGER, MAX_MESSAGE_LEN, MAX_OFFERS_PER_ANNOUNCE,
-    MAX_PENDING_OFFERS, OFFER_ANSWER_TIMEOUT, OFFER_GATHER_TIMEOUT,
+    normalize_tracker_url, Trackers, CLOSE_LINGER, MAX_MESSAGE_LEN, MAX_OFFERS_PER_ANNOUNCE, MAX_PENDING_OFFERS,
+    OFFER_ANSWER_TIMEOUT, OFFER_GATHER_TIMEOUT,
 };
 pub use error::TrackerError;
 pub use link::{TrackerLink, FIRST_BACKOFF, MAX_BACKOFF};
 pub use message::{answer_json, scrape_json, Announce, AnnounceEvent, OfferId, TrackerMessage};
+pub use output::{TrackerOutput, TrackerStatus};
 
 /// Fuzz entry point: any text from a tracker gives a message or a typed error, also when fed
 /// to a running [`Trackers`] with a torrent and an offer out.

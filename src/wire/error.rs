@@ -62,7 +62,9 @@ impl fmt::Display for WireError {
             Self::MetadataHashMismatch => write!(f, "the metadata from peers does not match the info hash"),
             Self::ForeignInfoHash => write!(f, "the peer's handshake is for another torrent"),
             Self::OwnPeerId => write!(f, "the peer's handshake carries our own peer id"),
-            Self::FastNotNegotiated { id } => write!(f, "message {id} needs the Fast extension, which was not negotiated"),
+            Self::FastNotNegotiated { id } => {
+                write!(f, "message {id} needs the Fast extension, which was not negotiated")
+            }
             Self::BufferTooSmall { need, have } => write!(f, "a {need}-byte message does not fit a {have}-byte buffer"),
         }
     }

@@ -110,7 +110,9 @@ pub const PIECE_HEADER_LEN: usize = 13;
 
 fn u32_at(p: &[u8], at: usize) -> u32 {
     // Callers check lengths first; `get` keeps this total anyway.
-    p.get(at..).and_then(<[u8]>::first_chunk::<4>).map_or(0, |b| u32::from_be_bytes(*b))
+    p.get(at..)
+        .and_then(<[u8]>::first_chunk::<4>)
+        .map_or(0, |b| u32::from_be_bytes(*b))
 }
 
 fn exact(id: u8, payload: &[u8], len: usize) -> Result<(), WireError> {
@@ -123,7 +125,11 @@ fn exact(id: u8, payload: &[u8], len: usize) -> Result<(), WireError> {
 
 fn block_request(id: u8, p: &[u8]) -> Result<BlockRequest, WireError> {
     exact(id, p, 12)?;
-    Ok(BlockRequest { index: u32_at(p, 0), begin: u32_at(p, 4), length: u32_at(p, 8) })
+    Ok(BlockRequest {
+        index: u32_at(p, 0),
+        begin: u32_at(p, 4),
+        length: u32_at(p, 8),
+    })
 }
 
 /// A length prefix for a body of `body_len` bytes. Bodies are ours (we never build one above
@@ -168,7 +174,11 @@ impl<'a> Message<'a> {
                 let Some(data) = p.get(8..) else {
                     return Err(WireError::BadLength { id, len: p.len() });
                 };
-                Message::Piece { index: u32_at(p, 0), begin: u32_at(p, 4), data }
+                Message::Piece {
+                    index: u32_at(p, 0),
+                    begin: u32_at(p, 4),
+                    data,
+                }
             }
             9 => {
                 let Some(&port) = p.first_chunk::<2>().filter(|_| p.len() == 2) else {
@@ -274,7 +284,19 @@ impl<'a> Message<'a> {
     /// Whether this is a BEP 6 Fast message, allowed only when both handshakes set the Fast
     /// bit (WebTorrent closes the connection otherwise; PROTOCOL.md §3).
     pub fn requires_fast(&self) -> bool {
-        matches!(self, Message::Suggest(_) | Message::HaveAll | Message::HaveNone | Message::Reject(_) | Message::AllowedFast(_))
+        matches!(
+            self,
+            Message::Suggest(_) | Message::HaveAll | Message::HaveNone | Message::Reject(_) | Message::AllowedFast(_)
+        )
+    }
+
+    /// Refuses a Fast message on a connection where Fast was not negotiated by both
+    /// handshakes (BEP 6: "only if both ends set the bit"; WebTorrent closes the connection).
+    pub fn check_fast(&self, fast_negotiated: bool) -> Result<(), WireError> {
+        match self.id() {
+            Some(id) if self.requires_fast() && !fast_negotiated => Err(WireError::FastNotNegotiated { id }),
+            _ => Ok(()),
+        }
     }
 
     /// Bytes [`Message::encode_into`] writes, length prefix included.

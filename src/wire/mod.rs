@@ -64,8 +64,12 @@ mod handshake;
 mod message;
 
 pub use error::WireError;
-pub use framer::{Frame, FrameLimits, Framer, BLOCK_LEN, MAX_BITFIELD_UNKNOWN_PIECES, MAX_EXTENDED_LEN, MAX_UNKNOWN_LEN};
-pub use handshake::{Handshake, PeerId, ReservedBit, DHT_BIT, EXTENSION_BIT, FAST_BIT, HANDSHAKE_LEN, PROTOCOL, V2_UPGRADE_BIT};
+pub use framer::{
+    Frame, FrameLimits, Framer, BLOCK_LEN, MAX_BITFIELD_UNKNOWN_PIECES, MAX_EXTENDED_LEN, MAX_UNKNOWN_LEN,
+};
+pub use handshake::{
+    Handshake, PeerId, ReservedBit, DHT_BIT, EXTENSION_BIT, FAST_BIT, HANDSHAKE_LEN, PROTOCOL, V2_UPGRADE_BIT,
+};
 pub use message::*;
 
 /// Fuzz entry point: the framer (after a valid handshake) takes any bytes without panicking,

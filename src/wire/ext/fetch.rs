@@ -68,7 +68,13 @@ pub struct MetadataFetcher<P> {
 impl<P: Copy + Eq> MetadataFetcher<P> {
     /// A fetch for the torrent with this info hash, with no peers yet.
     pub fn new(info_hash: InfoHash) -> Self {
-        MetadataFetcher { info_hash, assembler: None, slots: Vec::new(), peers: Vec::new(), done: false }
+        MetadataFetcher {
+            info_hash,
+            assembler: None,
+            slots: Vec::new(),
+            peers: Vec::new(),
+            done: false,
+        }
     }
 
     /// The size being fetched, once a peer has announced one.
@@ -84,7 +90,10 @@ impl<P: Copy + Eq> MetadataFetcher<P> {
     /// Pieces received so far, and the total (for the UI).
     pub fn progress(&self) -> (u32, u32) {
         let have = self.slots.iter().filter(|s| matches!(s, Slot::Have { .. })).count();
-        (u32::try_from(have).unwrap_or(u32::MAX), u32::try_from(self.slots.len()).unwrap_or(u32::MAX))
+        (
+            u32::try_from(have).unwrap_or(u32::MAX),
+            u32::try_from(self.slots.len()).unwrap_or(u32::MAX),
+        )
     }
 
     /// A peer's extension handshake gave `metadata_size` (BEP 9): it can serve the metadata.
@@ -96,7 +105,12 @@ impl<P: Copy + Eq> MetadataFetcher<P> {
         }
         match self.peers.iter_mut().find(|p| p.peer == peer) {
             Some(state) => state.size = metadata_size,
-            None => self.peers.push(PeerState { peer, size: metadata_size, rejects: 0, strikes: 0 }),
+            None => self.peers.push(PeerState {
+                peer,
+                size: metadata_size,
+                rejects: 0,
+                strikes: 0,
+            }),
         }
         if self.assembler.is_none() && !self.done {
             self.start(metadata_size)?;
@@ -116,13 +130,19 @@ impl<P: Copy + Eq> MetadataFetcher<P> {
     pub fn poll_requests(&mut self, peer: P, now: Instant, max: usize) -> Vec<u32> {
         let Some(size) = self.size() else { return Vec::new() };
         let pieces = self.slots.len();
-        let Some(state) = self.peers.iter().find(|p| p.peer == peer) else { return Vec::new() };
+        let Some(state) = self.peers.iter().find(|p| p.peer == peer) else {
+            return Vec::new();
+        };
         // WebTorrent tolerates twice the piece count in rejects before giving up on a peer.
         let rejects_ok = (state.rejects as usize) < pieces.saturating_mul(2).max(2);
         if state.size != size || state.strikes >= MAX_STRIKES || !rejects_ok || self.done {
             return Vec::new();
         }
-        let outstanding = self.slots.iter().filter(|s| matches!(s, Slot::Requested { peer: p, .. } if *p == peer)).count();
+        let outstanding = self
+            .slots
+            .iter()
+            .filter(|s| matches!(s, Slot::Requested { peer: p, .. } if *p == peer))
+            .count();
         let room = max.min(MAX_REQUESTS_PER_PEER).saturating_sub(outstanding);
         let mut out = Vec::new();
         for (i, slot) in self.slots.iter_mut().enumerate() {
@@ -139,7 +159,13 @@ impl<P: Copy + Eq> MetadataFetcher<P> {
 
     /// A `data` message from `peer`. Wrong sizes are the peer's fault (an error to drop it
     /// for); pieces we did not need are ignored.
-    pub fn handle_data(&mut self, peer: P, piece: u32, total_size: u32, data: &[u8]) -> Result<FetchProgress<P>, WireError> {
+    pub fn handle_data(
+        &mut self,
+        peer: P,
+        piece: u32,
+        total_size: u32,
+        data: &[u8],
+    ) -> Result<FetchProgress<P>, WireError> {
         let Some(assembler) = self.assembler.as_mut() else {
             return Ok(FetchProgress::Ignored);
         };

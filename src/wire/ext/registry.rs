@@ -85,7 +85,10 @@ impl ExtRegistry {
     /// peer, which WebTorrent obeys (PROTOCOL.md §8.7).
     pub fn our_handshake(metadata_size: Option<u32>, reqq: u32, client: &str) -> ExtHandshake {
         ExtHandshake {
-            extensions: Extension::ALL.iter().map(|e| (e.name().to_string(), e.our_id())).collect(),
+            extensions: Extension::ALL
+                .iter()
+                .map(|e| (e.name().to_string(), e.our_id()))
+                .collect(),
             client: Some(client.to_string()),
             reqq: Some(reqq),
             metadata_size,
@@ -146,20 +149,36 @@ impl ExtRegistry {
     /// Appends a ut_metadata message under the peer's id; `false` (nothing written) if the
     /// peer does not speak ut_metadata.
     pub fn encode_metadata(&self, msg: &MetadataMessage<'_>, out: &mut Vec<u8>) -> bool {
-        let Some(id) = self.their_id(Extension::UtMetadata) else { return false };
-        Message::Extended { id, payload: &msg.encode() }.encode_into(out);
+        let Some(id) = self.their_id(Extension::UtMetadata) else {
+            return false;
+        };
+        Message::Extended {
+            id,
+            payload: &msg.encode(),
+        }
+        .encode_into(out);
         true
     }
 
     /// Appends an lt_donthave for `piece`; `false` if the peer does not speak it.
     pub fn encode_dont_have(&self, piece: u32, out: &mut Vec<u8>) -> bool {
-        let Some(id) = self.their_id(Extension::LtDonthave) else { return false };
-        Message::Extended { id, payload: &piece.to_be_bytes() }.encode_into(out);
+        let Some(id) = self.their_id(Extension::LtDonthave) else {
+            return false;
+        };
+        Message::Extended {
+            id,
+            payload: &piece.to_be_bytes(),
+        }
+        .encode_into(out);
         true
     }
 
     /// Appends our extension handshake (extended id 0).
     pub fn encode_handshake(ours: &ExtHandshake, out: &mut Vec<u8>) {
-        Message::Extended { id: 0, payload: &ours.encode() }.encode_into(out);
+        Message::Extended {
+            id: 0,
+            payload: &ours.encode(),
+        }
+        .encode_into(out);
     }
 }

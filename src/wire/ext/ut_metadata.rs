@@ -32,15 +32,23 @@ pub enum MetadataMessage<'a> {
 impl<'a> MetadataMessage<'a> {
     /// Reads a ut_metadata payload.
     pub fn parse(payload: &'a [u8]) -> Result<Self, WireError> {
-        let (value, used) = decode_prefix(payload, Mode::Tolerant).map_err(|_| WireError::BadExtension("ut_metadata dict is not bencode"))?;
-        let dict = value.as_dict().ok_or(WireError::BadExtension("ut_metadata is not a dictionary"))?;
+        let (value, used) = decode_prefix(payload, Mode::Tolerant)
+            .map_err(|_| WireError::BadExtension("ut_metadata dict is not bencode"))?;
+        let dict = value
+            .as_dict()
+            .ok_or(WireError::BadExtension("ut_metadata is not a dictionary"))?;
         let int = |key: &[u8]| dict.get_int(key).and_then(|n| u32::try_from(n).ok());
         let piece = int(b"piece").ok_or(WireError::BadExtension("ut_metadata without a valid piece"))?;
         match dict.get_int(b"msg_type") {
             Some(0) => Ok(MetadataMessage::Request(piece)),
             Some(1) => {
-                let total_size = int(b"total_size").ok_or(WireError::BadExtension("ut_metadata data without total_size"))?;
-                Ok(MetadataMessage::Data { piece, total_size, data: &payload[used..] })
+                let total_size =
+                    int(b"total_size").ok_or(WireError::BadExtension("ut_metadata data without total_size"))?;
+                Ok(MetadataMessage::Data {
+                    piece,
+                    total_size,
+                    data: &payload[used..],
+                })
             }
             Some(2) => Ok(MetadataMessage::Reject(piece)),
             _ => Err(WireError::BadExtension("unknown ut_metadata msg_type")),
@@ -92,7 +100,9 @@ pub fn serve(info_bytes: Option<&[u8]>, piece: u32) -> MetadataMessage<'_> {
         return MetadataMessage::Reject(piece);
     };
     let total_size = u32::try_from(info.len()).ok().filter(|&n| n <= MAX_METADATA_SIZE);
-    let rest = piece_start(piece).and_then(|start| info.get(start..)).filter(|r| !r.is_empty());
+    let rest = piece_start(piece)
+        .and_then(|start| info.get(start..))
+        .filter(|r| !r.is_empty());
     match (rest, total_size) {
         (Some(rest), Some(total_size)) => MetadataMessage::Data {
             piece,
@@ -129,7 +139,12 @@ impl MetadataAssembler {
         if size == 0 || size > MAX_METADATA_SIZE {
             return Err(WireError::BadExtension("metadata_size out of range"));
         }
-        Ok(MetadataAssembler { info_hash, size, buf: vec![0; size as usize], have: vec![false; metadata_pieces(size) as usize] })
+        Ok(MetadataAssembler {
+            info_hash,
+            size,
+            buf: vec![0; size as usize],
+            have: vec![false; metadata_pieces(size) as usize],
+        })
     }
 
     /// The size being assembled.
@@ -144,12 +159,20 @@ impl MetadataAssembler {
 
     /// Whether piece `piece` has arrived.
     pub fn has(&self, piece: u32) -> bool {
-        usize::try_from(piece).ok().and_then(|i| self.have.get(i)).copied().unwrap_or(false)
+        usize::try_from(piece)
+            .ok()
+            .and_then(|i| self.have.get(i))
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Pieces still missing, in order.
     pub fn missing(&self) -> impl Iterator<Item = u32> + '_ {
-        self.have.iter().enumerate().filter(|(_, h)| !**h).map(|(i, _)| i as u32)
+        self.have
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| !**h)
+            .map(|(i, _)| i as u32)
     }
 
     /// Stores a data message. A piece of the wrong size or beyond the end is the peer's fault;
@@ -161,7 +184,10 @@ impl MetadataAssembler {
         let out_of_range = WireError::BadExtension("metadata piece of the wrong size or out of range");
         let start = piece_start(piece).ok_or(out_of_range.clone())?;
         let expected = (self.size as usize).saturating_sub(start).min(METADATA_PIECE as usize);
-        let (Some(slot), Some(have)) = (self.buf.get_mut(start..start + expected), self.have.get_mut(piece as usize)) else {
+        let (Some(slot), Some(have)) = (
+            self.buf.get_mut(start..start + expected),
+            self.have.get_mut(piece as usize),
+        ) else {
             return Err(out_of_range);
         };
         if data.len() != expected || expected == 0 {
