@@ -198,7 +198,6 @@ impl Trackers {
     /// Stops a torrent: `stopped` to every tracker whose socket is up, its offers dropped, and
     /// sockets no other torrent uses closed shortly after.
     pub fn remove_torrent(&mut self, info_hash: InfoHash, now: Instant) {
-        self.swarms.retain(|s| s.info_hash != info_hash);
         for tracker in &mut self.trackers {
             for entry in tracker.entries.iter_mut().filter(|e| e.info_hash == info_hash) {
                 entry.announcer.stop(now);
@@ -215,7 +214,9 @@ impl Trackers {
             self.offers.remove(&offer_id);
             self.out.push_back(TrackerOutput::DropOffer { offer_id });
         }
+        // `stopped` goes out now, with the session's final totals, before the swarm is gone.
         self.handle_timeout(now);
+        self.swarms.retain(|s| s.info_hash != info_hash);
     }
 
     /// Transfer totals for announces (`left`: `None` while unknown).

@@ -243,6 +243,7 @@ fn trackers_make_offers_relay_answers_and_leave_cleanly() {
     t.remove_torrent(hash, t1);
     let outs = pump(&mut t, t1, "x");
     assert_eq!(sent(&outs)[0]["event"], "stopped");
+    assert_eq!(sent(&outs)[0]["uploaded"], 10, "the final totals");
     assert_eq!(
         outs.iter()
             .filter(|o| matches!(o, TrackerOutput::DropOffer { .. }))
