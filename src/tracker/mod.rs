@@ -1,7 +1,8 @@
 //! The WebSocket tracker protocol WebTorrent peers use to find each other (PROTOCOL.md §1):
 //! message building and parsing in both dialects (bittorrent-tracker and aquatic), announce
-//! scheduling per tracker and torrent, socket backoff, and [`Trackers`], which runs every
-//! tracker of every torrent and owns the WebRTC offer ids.
+//! scheduling per tracker and torrent, socket backoff, and
+//! [`Trackers`](crate::tracker::Trackers), which runs every tracker of every torrent and owns
+//! the WebRTC offer ids.
 
 mod announcer;
 mod binary_string;
