@@ -6,6 +6,7 @@ mod wire {
     mod bittorrent_tracker;
     mod ext;
     mod framing;
+    mod live_tracker;
     mod peerpage_to_webtorrent;
     mod tracker;
     mod webtorrent;
