@@ -103,9 +103,13 @@ impl Announcer {
     }
 
     /// The tracker refused an announce (`failure reason`): retry at the interval.
+    /// A failure that answers no announce of ours (aquatic refusing a relayed answer whose
+    /// offer expired) is only recorded.
     pub fn handle_failure(&mut self, now: Instant, reason: String) {
         self.last_error = Some(reason);
-        self.awaiting_reply = false;
+        if !std::mem::take(&mut self.awaiting_reply) {
+            return;
+        }
         if !self.stopped && self.next_announce.is_some() {
             self.next_announce = Some(now + self.interval.max(UNANSWERED_INTERVAL));
         }

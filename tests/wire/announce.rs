@@ -29,6 +29,13 @@ fn one_torrent_announces_like_a_webtorrent_client() {
     a.handle_response(t1 + Millis::secs(60), Some(120), None, (Some(3), Some(5)));
     assert_eq!(a.poll_timeout(), Some(t1 + MAX_INTERVAL));
     assert_eq!(a.counts, Some((3, 5)));
+    a.handle_failure(t1, "answer for an expired offer".into());
+    assert_eq!(
+        a.poll_timeout(),
+        Some(t1 + MAX_INTERVAL),
+        "a failure answering no announce of ours changes nothing"
+    );
+    assert_eq!(a.last_error.as_deref(), Some("answer for an expired offer"));
     a.handle_response(t1, Some(1), None, (None, None));
     a.completed(t1);
     assert_eq!(a.poll_announce(t1), Some(Some(AnnounceEvent::Completed)));
@@ -43,6 +50,12 @@ fn one_torrent_announces_like_a_webtorrent_client() {
     assert_eq!(a.poll_timeout(), None);
     a.handle_connected(t1);
     assert_eq!(a.poll_announce(t1), Some(None));
+    a.handle_failure(t1, "info_hash not allowed".into());
+    assert_eq!(
+        a.poll_timeout(),
+        Some(t1 + UNANSWERED_INTERVAL),
+        "a refused announce is retried, not sooner than 30 s"
+    );
     a.stop(t1);
     assert_eq!(a.poll_announce(t1), Some(Some(AnnounceEvent::Stopped)));
     assert_eq!(a.poll_timeout(), None);
