@@ -26,10 +26,29 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_ver
   cargo install wasm-bindgen-cli --version "$bindgen_version"
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages"
-  # --ignore-scripts: webtorrent's dependency tree runs a pnpm-only preinstall we do not need.
-  npm ci --ignore-scripts --no-audit --no-fund
+# npm packages are stale when missing, when the lock file is newer than npm's record of the
+# install, or when a package the build and tests use directly is absent.
+npm_stale() {
+  [ -d node_modules ] || return 0
+  local pkg
+  for pkg in binaryen playwright-core bittorrent-tracker webtorrent; do
+    [ -f "node_modules/$pkg/package.json" ] || return 0
+  done
+  # A linked install (a git worktree sharing another checkout's packages) is judged by
+  # the packages alone: a fresh checkout's lock file is always newer than it.
+  [ ! -L node_modules ] && [ -f node_modules/.package-lock.json ] &&
+    [ package-lock.json -nt node_modules/.package-lock.json ]
+}
+if npm_stale; then
+  if [ -L node_modules ]; then
+    # `npm ci` empties node_modules first, following the link into the shared install.
+    echo "build.sh: node_modules is a link to a shared install that looks stale; not touching it" >&2
+    echo "          (run 'npm ci --ignore-scripts' where it lives)" >&2
+  else
+    say "installing npm packages"
+    # --ignore-scripts: webtorrent's dependency tree runs a pnpm-only preinstall we do not need.
+    npm ci --ignore-scripts --no-audit --no-fund
+  fi
 fi
 
 say "building the core for wasm32 (release)"
