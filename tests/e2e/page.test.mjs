@@ -4,12 +4,13 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import createTorrent from 'create-torrent'
 import parseTorrent from 'parse-torrent'
+import jsQR from 'jsqr'
 import { startServer, launchPeer, openPage } from './harness.mjs'
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures')
@@ -74,14 +75,29 @@ test('a pasted magnet shows its info hash and a QR code', async () => {
   await page.click('#magnet-form button')
   await page.waitForFunction(h => document.getElementById('t-hash').textContent === h, hash)
   assert.equal(await page.textContent('#t-trackers'), 'wss://tracker.example')
-  const dark = await page.$eval('#t-qr', c => {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data
-    let n = 0
-    for (let i = 0; i < d.length; i += 4) if (d[i] === 0) n++
-    return n
-  })
-  assert.ok(dark > 1000, 'the QR canvas has dark modules')
+  await assertQrReads(page, await page.inputValue('#t-magnet'))
 })
+
+test('the QR code of a long magnet (a torrent with a web seed) reads back as that magnet', async () => {
+  const { page } = peer
+  await page.setInputFiles('#torrent-file', join(fixtures, 'torrents', 'bunny.torrent'))
+  await page.waitForFunction(h => document.getElementById('t-hash').textContent === h,
+    expected['bunny.torrent'].infoHash)
+  const magnet = await page.inputValue('#t-magnet')
+  assert.match(magnet, /&ws=http/)
+  await assertQrReads(page, magnet)
+})
+
+/** Reads the page's QR canvas with jsQR, an independent decoder, and compares the text. */
+async function assertQrReads (page, magnet) {
+  const { width, height, pixels } = await page.$eval('#t-qr', c => {
+    const image = c.getContext('2d').getImageData(0, 0, c.width, c.height)
+    return { width: image.width, height: image.height, pixels: Array.from(image.data) }
+  })
+  const read = jsQR(Uint8ClampedArray.from(pixels), width, height)
+  assert.ok(read, 'jsQR finds a QR code on the canvas')
+  assert.equal(read.data, magnet)
+}
 
 test('a torrent created in the page has the info hash create-torrent gives the same file', async () => {
   const { page } = peer
@@ -104,6 +120,34 @@ test('a torrent created in the page has the info hash create-torrent gives the s
     assert.match(await page.textContent('#progress-text'), /MB\/s/)
     assert.equal(await page.isVisible('#t-download'), true)
     await page.screenshot({ path: join(tmpdir(), 'peerpage-created.png'), fullPage: true })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('a torrent created in the page from a folder matches create-torrent of that folder', async () => {
+  const { page } = peer
+  const dir = mkdtempSync(join(tmpdir(), 'pp-e2e-'))
+  try {
+    // Files of uneven sizes so pieces straddle file boundaries; one in a subfolder.
+    const folder = join(dir, 'album')
+    mkdirSync(join(folder, 'extras'), { recursive: true })
+    const sizes = { 'a.bin': 300001, 'b.bin': 17, 'extras/c.bin': 700000 }
+    for (const [name, size] of Object.entries(sizes)) {
+      const data = Buffer.alloc(size)
+      for (let i = 0; i < size; i++) data[i] = (i * 7 + name.length) & 0xff
+      writeFileSync(join(folder, name), data)
+    }
+    const reference = await new Promise((resolve, reject) =>
+      createTorrent(folder, { announceList: [] }, (err, t) => err ? reject(err) : resolve(t)))
+    const want = await parseTorrent(reference)
+
+    await page.setInputFiles('#create-folder', folder)
+    await page.waitForFunction(() => /^Created album/.test(document.getElementById('progress-title').textContent))
+    assert.equal(await page.textContent('#t-hash'), want.infoHash)
+    assert.equal(await page.textContent('#t-name'), 'album')
+    const paths = await page.$$eval('#t-files tr td:first-child', tds => tds.map(td => td.textContent))
+    assert.deepEqual(paths, want.files.map(f => f.path.split(/[\\/]/).slice(1).join('/')))
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
