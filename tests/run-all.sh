@@ -25,10 +25,14 @@ run_browser_tests() {
   local netns="peerpage-test-$$"
   if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && ip netns add "$netns" 2>/dev/null; then
     echo "browser tests run inside network namespace $netns (loopback only)"
+    # Deleted below, or here if the run is interrupted, so no namespace outlives the tests.
+    trap "ip netns del $netns 2>/dev/null" EXIT
+    trap 'exit 130' INT TERM
     ip netns exec "$netns" ip link set lo up
     ip netns exec "$netns" node --test --test-concurrency=1 tests/e2e/
     local status=$?
     ip netns del "$netns"
+    trap - EXIT INT TERM
     return $status
   fi
   echo "NOTE: cannot create a network namespace (needs root and iproute2): browser tests run on this host's loopback"

@@ -5,6 +5,7 @@ import init, { parseTorrent, parseMagnet, version } from './pkg/peerpage.js'
 import { showTorrent } from './ui/torrent-view.js'
 import { bytes, rate, describeError } from './ui/format.js'
 import { createTorrent, hashWorkerCount } from './create.js'
+import { wireTabs } from './ui/tabs.js'
 
 const $ = id => document.getElementById(id)
 /** The embedded tracker served on the same port as the page (www/serve.mjs). */
@@ -160,6 +161,7 @@ function wireInputs () {
 
 async function boot () {
   $('tracker-url').textContent = DEFAULT_TRACKER
+  wireTabs(document.querySelector('nav.tabs'))
   try {
     await init()
   } catch (err) {

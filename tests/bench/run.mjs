@@ -20,7 +20,7 @@ if (!process.argv.includes('--node-only')) rows.push(...await chromiumBenchmarks
 
 const gz = path => gzipSync(readFileSync(join(root, path)), { level: 9 }).length
 const wasmGz = gz('www/pkg/peerpage_bg.wasm')
-const jsGz = ['www/pkg/peerpage.js', 'www/main.js', 'www/ui/format.js', 'www/ui/qr.js', 'www/ui/torrent-view.js', 'www/workers/hash-worker.js', 'www/create.js']
+const jsGz = ['www/pkg/peerpage.js', 'www/main.js', 'www/ui/format.js', 'www/ui/qr.js', 'www/ui/torrent-view.js', 'www/ui/tabs.js', 'www/workers/hash-worker.js', 'www/create.js']
   .reduce((sum, f) => sum + gz(f), 0)
 const wtGz = gz('node_modules/webtorrent/dist/webtorrent.min.js')
 

@@ -1,6 +1,6 @@
 // Shared setup for browser tests: the real local server (static page + bittorrent-tracker) and
 // headless Debian Chromium driven by playwright-core. One browser instance per peer, each with
-// its own empty profile, as separate processes with separate storage (../../../TESTING notes).
+// its own empty profile, as separate processes with separate storage.
 
 import { chromium } from 'playwright-core'
 import { mkdtempSync, rmSync } from 'node:fs'
