@@ -174,8 +174,13 @@ async function boot () {
   $('core-status').dataset.state = 'ready'
   $('core-status').textContent = 'core ready'
   wireInputs()
-  const hash = new URLSearchParams(location.hash.slice(1))
-  if (hash.get('magnet')) openMagnet(hash.get('magnet'))
+  // A link to the page can carry a magnet: http://127.0.0.1:8080/#magnet=<url-encoded link>.
+  const openFromHash = () => {
+    const magnet = new URLSearchParams(location.hash.slice(1)).get('magnet')
+    if (magnet) openMagnet(magnet)
+  }
+  window.addEventListener('hashchange', openFromHash)
+  openFromHash()
   document.body.dataset.ready = 'true'
 }
 

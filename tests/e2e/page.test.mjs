@@ -88,6 +88,17 @@ test('the QR code of a long magnet (a torrent with a web seed) reads back as tha
   await assertQrReads(page, magnet)
 })
 
+test('a link to the page with #magnet= opens that magnet in the Torrents tab', async () => {
+  const { page } = peer
+  const hash = expected['alice.torrent'].infoHash
+  const magnet = `magnet:?xt=urn:btih:${hash}&dn=Alice`
+  await page.goto(`${server.url}#magnet=${encodeURIComponent(magnet)}`)
+  await page.waitForFunction(h => document.getElementById('t-hash').textContent === h, hash)
+  assert.equal(await page.textContent('#t-name'), 'Alice')
+  assert.equal(await page.getAttribute('#tab-torrents', 'aria-selected'), 'true')
+  assert.equal(await page.isVisible('#view-torrents'), true)
+})
+
 /** Reads the page's QR canvas with jsQR, an independent decoder, and compares the text. */
 async function assertQrReads (page, magnet) {
   const { width, height, pixels } = await page.$eval('#t-qr', c => {
