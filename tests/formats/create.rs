@@ -70,11 +70,26 @@ fn created_torrents_match_create_torrent_info_hashes() {
 
 #[test]
 fn default_piece_length_follows_create_torrent() {
-    assert_eq!(default_piece_length(1), 16384);
-    assert_eq!(default_piece_length(20 << 20), 16384);
-    assert_eq!(default_piece_length(64 << 20), 65536);
-    assert_eq!(default_piece_length(1 << 30), 1 << 20);
-    assert_eq!(default_piece_length(100 << 30), 4 << 20);
+    // npm piece-length's choice (capped at 4 MiB as create-torrent does) for sizes on both
+    // sides of every rounding step, recorded by make-expectations.mjs.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/piece-length.json");
+    let rows: Vec<(u64, u32)> = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    assert!(rows.len() > 150);
+    // piece-length computes `1 << exponent` in 32-bit JS, which wraps once the exponent
+    // reaches 31 (about 1.41 TiB) and falls back to 16 KiB: tens of millions of pieces and a
+    // multi-gigabyte info dict that no client could load. Past that point we keep 4 MiB.
+    const JS_SHIFT_WRAPS_AT: u64 = 1_554_944_255_988;
+    let mut judged = 0;
+    for (bytes, expected) in rows {
+        let ours = default_piece_length(bytes);
+        if bytes < JS_SHIFT_WRAPS_AT {
+            assert_eq!(ours, expected, "{bytes} bytes");
+            judged += 1;
+        } else {
+            assert_eq!(ours, 4 << 20, "{bytes} bytes");
+        }
+    }
+    assert!(judged > 100);
 }
 
 #[test]
