@@ -96,8 +96,7 @@ impl Magnet {
         parts.extend(self.web_seeds.iter().map(|w| format!("ws={}", percent_encode(w))));
         parts.extend(self.exact_sources.iter().map(|x| format!("xs={}", percent_encode(x))));
         if !self.select_only.is_empty() {
-            let list: Vec<String> = self.select_only.iter().map(u32::to_string).collect();
-            parts.push(format!("so={}", list.join(",")));
+            parts.push(format!("so={}", so_ranges(&self.select_only)));
         }
         parts.extend(self.peers.iter().map(|p| format!("x.pe={}", percent_encode(p))));
         format!("magnet:?{}", parts.join("&"))
@@ -135,7 +134,8 @@ fn parse_so(value: &str) -> Result<Vec<u32>, E> {
         let (a, b) = part.split_once('-').unwrap_or((part, part));
         let a: u32 = a.trim().parse().map_err(|_| bad())?;
         let b: u32 = b.trim().parse().map_err(|_| bad())?;
-        if a > b || out.len() + (b - a) as usize >= MAX_SELECTED {
+        // u64: on wasm32 `usize` is 32 bits, and `len + (b - a)` could wrap past the cap.
+        if a > b || out.len() as u64 + u64::from(b - a) >= MAX_SELECTED as u64 {
             return Err(bad());
         }
         out.extend(a..=b);
@@ -145,6 +145,23 @@ fn parse_so(value: &str) -> Result<Vec<u32>, E> {
     Ok(out)
 }
 
+/// BEP 53 in its short form: runs of consecutive indices become `a-b` (`0,2,4-6`).
+fn so_ranges(indices: &[u32]) -> String {
+    let mut sorted = indices.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut parts = Vec::new();
+    let mut iter = sorted.into_iter().peekable();
+    while let Some(first) = iter.next() {
+        let mut last = first;
+        while iter.peek().is_some_and(|&next| Some(next) == last.checked_add(1)) {
+            last = iter.next().unwrap_or(last);
+        }
+        parts.push(if first == last { first.to_string() } else { format!("{first}-{last}") });
+    }
+    parts.join(",")
+}
+
 /// Decodes `%XX` escapes; the result must be UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
@@ -152,7 +169,8 @@ pub fn percent_decode(s: &str) -> Option<String> {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
+            // Exactly two hex digits: `from_str_radix` alone would also take `%+1`.
+            let hex = s.get(i + 1..i + 3).filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()))?;
             out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
         } else {

@@ -59,10 +59,25 @@ fn bad_magnets_say_why() {
         ("magnet:?xt=urn:btih:d2474e86c95b19b8bcfdb92bc12c9d44667cfa36&dn=%zz", "percent"),
         ("magnet:?xt=urn:btih:d2474e86c95b19b8bcfdb92bc12c9d44667cfa36&so=5-1", "so="),
         ("magnet:?xt=urn:btih:d2474e86c95b19b8bcfdb92bc12c9d44667cfa36&so=0-4294967295", "so="),
+        // A cap check in 32-bit arithmetic would wrap here (wasm32) and try to expand 2^32 indices.
+        ("magnet:?xt=urn:btih:d2474e86c95b19b8bcfdb92bc12c9d44667cfa36&so=0,0-4294967295", "so="),
+        ("magnet:?xt=urn:btih:d2474e86c95b19b8bcfdb92bc12c9d44667cfa36&dn=%+1", "percent"),
+        ("magnet:?xt=urn:btih:d2474e86c95b19b8bcfdb92bc12c9d44667cfa36&tr=%4", "percent"),
     ];
     for (link, words) in cases {
         let err = Magnet::parse(link).expect_err(link);
         assert_eq!(err.code(), "magnet.invalid");
         assert!(err.to_string().contains(words), "{err} should mention {words}");
     }
+}
+
+#[test]
+fn selected_files_are_written_as_bep53_ranges_and_read_back() {
+    let m = Magnet::parse(&format!("magnet:?xt=urn:btih:{HEX}&so=7,0,2,4-6,3,9")).unwrap();
+    assert_eq!(m.select_only, vec![0, 2, 3, 4, 5, 6, 7, 9]);
+    let link = m.to_link();
+    assert!(link.ends_with("&so=0,2-7,9"), "{link}");
+    assert_eq!(Magnet::parse(&link).unwrap(), m);
+    let top = Magnet { select_only: vec![u32::MAX - 1, u32::MAX], ..m };
+    assert!(top.to_link().ends_with("&so=4294967294-4294967295"));
 }
