@@ -36,7 +36,8 @@ pub(super) fn files_from_tree(tree: &Dict<'_>, piece_length: u32) -> Result<Vec<
                 attr: String::new(),
                 pieces_root: None,
             });
-            offset += pad;
+            // Hostile lengths near 2^64 can make even the alignment overflow.
+            offset = offset.checked_add(pad).ok_or_else(|| E::invalid("info.file tree", "total length overflows"))?;
         }
     }
     Ok(files)

@@ -173,3 +173,15 @@ fn mutated_torrents_never_panic() {
         peerpage::metainfo::fuzz_parse(&m);
     }
 }
+
+#[test]
+fn v2_file_lengths_that_overflow_only_once_aligned_are_refused() {
+    // 2^63-1 and 2^63-2 fit in 64 bits together, but BEP 52 aligns each file to a piece
+    // before the next one, and that padding passes 2^64.
+    let file = |len: u64| format!("d0:d6:lengthi{len}e11:pieces root32:{}ee", "R".repeat(32));
+    let tree = format!("d1:a{}1:b{}1:c{}e", file(i64::MAX as u64), file(i64::MAX as u64 - 1), file(1));
+    let torrent = format!("d4:infod9:file tree{tree}12:meta versioni2e4:name1:x12:piece lengthi16384eee");
+    let err = parse_torrent(torrent.as_bytes()).unwrap_err();
+    assert_eq!(err.code(), "metainfo.invalid-field");
+    assert!(err.to_string().contains("info.file tree") && err.to_string().contains("overflows"), "{err}");
+}
