@@ -121,11 +121,14 @@ fn v1_pieces(info: &Dict<'_>, piece_count: u32) -> Result<Vec<[u8; 20]>, E> {
 }
 
 fn v1_files(info: &Dict<'_>, name: &str) -> Result<(Vec<FileEntry>, bool), E> {
-    let entry = |path, length, offset, attr: String| FileEntry {
+    let entry = |path: Vec<String>, length, offset, attr: String| FileEntry {
+        // BEP 47 marks pad files with `attr` p. BitComet wrote them before BEP 47 existed,
+        // named `_____padding_file_N_…` with no attr; libtorrent hides those too.
+        padding: attr.contains('p')
+            || path.last().is_some_and(|name| name.starts_with(LEGACY_PAD_PREFIX)),
         path,
         length,
         offset,
-        padding: attr.contains('p'),
         attr: attr.replace('p', ""),
         pieces_root: None,
     };
@@ -165,6 +168,9 @@ fn v1_files(info: &Dict<'_>, name: &str) -> Result<(Vec<FileEntry>, bool), E> {
         Ok((vec![entry(vec![name.to_string()], length, 0, attr)], true))
     }
 }
+
+/// Name prefix of the pad files BitComet wrote before BEP 47 gave them an attribute.
+const LEGACY_PAD_PREFIX: &str = "_____padding_file_";
 
 /// The non-negative integer `length` of a file dict (or of a single-file info dict).
 fn length(dict: &Dict<'_>, field: &str) -> Result<u64, E> {

@@ -93,6 +93,13 @@ fn bep47_pad_files_are_kept_in_the_layout_but_hidden() {
     let visible: Vec<_> = meta.visible_files().map(|(i, f)| (i, f.path.join("/"))).collect();
     assert_eq!(visible, vec![(0, "a".to_string()), (2, "b".to_string())]);
     assert_eq!(meta.files[2].offset, 16384);
+
+    // BitComet's pad files predate BEP 47: no attr, only the name says what they are.
+    let legacy = b"d4:infod5:filesld6:lengthi5e4:pathl1:aeed6:lengthi16379e4:pathl35:_____padding_file_0_if you see thiseed6:lengthi3e4:pathl1:beee4:name1:d12:piece lengthi16384e6:pieces40:AAAAAAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBBBBBee";
+    let meta = parse_torrent(legacy).unwrap();
+    let visible: Vec<_> = meta.visible_files().map(|(i, _)| i).collect();
+    assert_eq!(visible, vec![0, 2]);
+    assert_eq!(meta.total_length(), 5 + 16379 + 3);
 }
 
 #[test]
