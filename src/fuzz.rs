@@ -14,4 +14,6 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("wire_extended", crate::wire::ext::fuzz_extended),
     ("tracker_message", crate::tracker::fuzz_message),
     ("btc_address", crate::btc::fuzz_address),
+    ("btc_tx", crate::btc::fuzz_tx),
+    ("btc_script", crate::btc::fuzz_script),
 ];
