@@ -20,6 +20,11 @@ pub mod piece;
 /// The peer wire protocol: messages, handshake, framer, BEP 10 extensions, BEP 9 metadata.
 pub mod wire;
 
+/// One torrent's swarm: picker, requests, verification and smart ban, choker, web seeds.
+pub mod swarm;
+/// All torrents behind one Input/Output vocabulary for the JS pump.
+pub mod engine;
+
 /// The WebSocket tracker protocol: messages and announce scheduling.
 pub mod tracker;
 

@@ -1,0 +1,362 @@
+//! One torrent's swarm as a sans-IO state machine (quinn/str0m shape): `handle_*` methods
+//! take inputs with the caller's time, `poll_output` drains what to do, `poll_timeout`
+//! says when to call `handle_timeout`. The engine (`crate::engine`) owns many of these.
+//!
+//! Invariants (who keeps them):
+//! - a block is in some peer's `in_flight` iff its [`partial::PartialPiece`] says it is
+//!   requested (`requests.rs` keeps both in step on send, arrival, timeout, reject, close);
+//! - `have` only ever gains verified pieces (`requests.rs::finish_piece`);
+//! - the picker's availability is the sum of the connected peers' bitfields
+//!   (`messages.rs` adds, `handle_close` removes).
+
+mod messages;
+pub mod partial;
+pub mod peer;
+pub mod picker;
+mod requests;
+mod upload;
+pub mod webseed;
+
+use crate::metainfo::{InfoHash, Metainfo};
+use crate::piece::Bitfield;
+use crate::rng::Rng;
+use crate::time::{Instant, Millis};
+use crate::wire::ext::MetadataFetcher;
+use crate::wire::PeerId;
+use partial::PartialPiece;
+pub use peer::{PeerKey, PeerSession};
+pub use picker::{Picker, Priority};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// Hash failures a peer may be the only contributor to before it is banned.
+pub const MAX_STRIKES: u32 = 2;
+/// How often the choker re-ranks peers (BEP 3 suggests 10 s; WebTorrent uses 10 s).
+pub const CHOKE_INTERVAL: Millis = Millis(10_000);
+/// How long the optimistic unchoke stays on one peer (3 choke rounds).
+pub const OPTIMISTIC_INTERVAL: Millis = Millis(30_000);
+
+/// What the swarm asks its caller to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SwarmOutput {
+    /// Write these bytes to the peer's channel.
+    Send {
+        /// The peer.
+        peer: PeerKey,
+        /// Wire bytes.
+        bytes: Vec<u8>,
+    },
+    /// Close the channel (protocol violation, ban, or no longer useful).
+    Close {
+        /// The peer.
+        peer: PeerKey,
+        /// Why, for logs (a stable dotted code).
+        reason: &'static str,
+    },
+    /// A piece passed its SHA-1: store it.
+    StorePiece {
+        /// Piece index.
+        piece: u32,
+        /// Its bytes.
+        data: Vec<u8>,
+    },
+    /// A peer wants blocks of this piece: read it from storage and call
+    /// [`Swarm::handle_piece_read`].
+    ReadPiece {
+        /// Piece index.
+        piece: u32,
+    },
+    /// The metadata arrived from peers (magnet): the info dict's bytes, hash-checked.
+    MetadataReady(Vec<u8>),
+    /// A piece was verified.
+    PieceVerified(u32),
+    /// A piece failed its hash and will be fetched again.
+    HashFailed(u32),
+    /// Every wanted piece is verified.
+    Complete,
+    /// A peer was banned (it sent blocks of pieces that failed their hash).
+    Banned(PeerId),
+}
+
+/// A sender of a block of a failed piece, and the SHA-1 of the bytes it sent.
+type Suspect = (PeerId, [u8; 20]);
+
+/// Settings of one swarm.
+#[derive(Clone, Debug)]
+pub struct SwarmConfig {
+    /// Our peer id (one per session, PROTOCOL.md §8.1).
+    pub peer_id: PeerId,
+    /// Peers unchoked by rank (the optimistic slot comes on top).
+    pub upload_slots: usize,
+    /// Pieces kept in memory for serving uploads.
+    pub cache_pieces: usize,
+    /// Bytes we let a channel buffer before waiting for `handle_drained`.
+    pub max_unacked: usize,
+    /// Client name in the extension handshake.
+    pub client: String,
+}
+
+impl SwarmConfig {
+    /// Defaults for a peer id.
+    pub fn new(peer_id: PeerId) -> Self {
+        SwarmConfig { peer_id, upload_slots: 4, cache_pieces: 32, max_unacked: 1 << 20, client: "peerpage 0.1".into() }
+    }
+}
+
+/// Counters for the UI.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SwarmStats {
+    /// Verified pieces.
+    pub pieces_have: u32,
+    /// Pieces in the torrent (0 before the metadata).
+    pub pieces_total: u32,
+    /// Block payload received.
+    pub downloaded: u64,
+    /// Block payload sent.
+    pub uploaded: u64,
+    /// Bytes discarded with failed pieces.
+    pub wasted: u64,
+    /// Connected peers.
+    pub peers: u32,
+}
+
+/// One torrent.
+#[derive(Debug)]
+pub struct Swarm {
+    info_hash: InfoHash,
+    config: SwarmConfig,
+    meta: Option<Metainfo>,
+    fetcher: MetadataFetcher<PeerKey>,
+    have: Bitfield,
+    picker: Picker,
+    peers: BTreeMap<PeerKey, PeerSession>,
+    partial: BTreeMap<u32, PartialPiece>,
+    /// Pieces kept for uploads, oldest first.
+    cache: VecDeque<(u32, Vec<u8>)>,
+    reads_pending: BTreeSet<u32>,
+    /// Blocks of failed pieces: (piece, block) -> (sender, SHA-1 of what it sent), judged
+    /// when the piece later verifies (smart ban).
+    suspects: BTreeMap<(u32, u32), Vec<Suspect>>,
+    strikes: BTreeMap<PeerId, u32>,
+    banned: BTreeSet<PeerId>,
+    outputs: VecDeque<SwarmOutput>,
+    rng: Rng,
+    next_choke: Option<Instant>,
+    optimistic: Option<(PeerKey, Instant)>,
+    stats: SwarmStats,
+    complete_sent: bool,
+}
+
+impl Swarm {
+    /// A swarm for a torrent whose metadata we have. `have` are pieces already verified
+    /// (resume); `seed` seeds the tie-breaking generator.
+    pub fn new(meta: Metainfo, have: Option<Bitfield>, config: SwarmConfig, seed: u64) -> Self {
+        let mut swarm = Swarm::from_magnet(meta.swarm_hash(), config, seed);
+        swarm.set_metadata(meta, have);
+        swarm
+    }
+
+    /// A swarm that knows only its info hash: the metadata is fetched from peers (BEP 9).
+    pub fn from_magnet(info_hash: InfoHash, config: SwarmConfig, seed: u64) -> Self {
+        Swarm {
+            info_hash,
+            config,
+            meta: None,
+            fetcher: MetadataFetcher::new(info_hash),
+            have: Bitfield::new(0),
+            picker: Picker::new(0),
+            peers: BTreeMap::new(),
+            partial: BTreeMap::new(),
+            cache: VecDeque::new(),
+            reads_pending: BTreeSet::new(),
+            suspects: BTreeMap::new(),
+            strikes: BTreeMap::new(),
+            banned: BTreeSet::new(),
+            outputs: VecDeque::new(),
+            rng: Rng::new(seed),
+            next_choke: None,
+            optimistic: None,
+            stats: SwarmStats::default(),
+            complete_sent: false,
+        }
+    }
+
+    fn set_metadata(&mut self, meta: Metainfo, have: Option<Bitfield>) {
+        let n = meta.layout.piece_count();
+        self.have = have.filter(|h| h.len() == n).unwrap_or_else(|| Bitfield::new(n));
+        self.picker = Picker::new(n);
+        self.stats.pieces_total = n;
+        self.stats.pieces_have = self.have.count();
+        self.meta = Some(meta);
+        self.complete_sent = self.have.is_complete();
+    }
+
+    /// The info hash peers handshake with.
+    pub fn info_hash(&self) -> InfoHash {
+        self.info_hash
+    }
+
+    /// The metadata, once known.
+    pub fn metadata(&self) -> Option<&Metainfo> {
+        self.meta.as_ref()
+    }
+
+    /// Our verified pieces.
+    pub fn have(&self) -> &Bitfield {
+        &self.have
+    }
+
+    /// Live counters.
+    pub fn stats(&self) -> SwarmStats {
+        SwarmStats { peers: self.peers.len() as u32, ..self.stats }
+    }
+
+    /// Whether this peer id was banned.
+    pub fn is_banned(&self, id: &PeerId) -> bool {
+        self.banned.contains(id)
+    }
+
+    /// The picker, to set file priorities and the streaming window.
+    pub fn picker_mut(&mut self) -> &mut Picker {
+        &mut self.picker
+    }
+
+    /// Sets one file's priority (`Skip` to leave it out). Pieces shared with a wanted
+    /// neighbour stay wanted.
+    pub fn set_file_priority(&mut self, file: usize, priority: Priority) {
+        let Some(meta) = &self.meta else { return };
+        let range = meta.layout.file_pieces(file);
+        let shared: Vec<u32> = (0..meta.layout.file_count())
+            .filter(|&f| f != file && meta.files.get(f).is_some_and(|e| e.length > 0))
+            .flat_map(|f| meta.layout.file_pieces(f))
+            .filter(|p| range.contains(p))
+            .collect();
+        self.picker.set_priority(range, priority, &shared);
+        self.fill_all_requests_now();
+    }
+
+    /// Streaming: fetch the bytes `offset..offset+len` first, in order, plus the first and
+    /// last pieces of the torrent (players read container headers and indexes there).
+    pub fn set_stream_window(&mut self, offset: u64, len: u64) {
+        let Some(meta) = &self.meta else { return };
+        let layout = &meta.layout;
+        let mut window = Vec::new();
+        if let (Some(first), Some(last)) = (layout.piece_at(offset), layout.piece_at(offset.saturating_add(len.max(1)) - 1).or_else(|| layout.piece(layout.piece_count() - 1))) {
+            window.extend(first.get()..=last.get());
+        }
+        for edge in [0, layout.piece_count() - 1] {
+            if !window.contains(&edge) {
+                window.push(edge);
+            }
+        }
+        self.picker.set_window(window);
+        self.fill_all_requests_now();
+    }
+
+    /// Queues an output.
+    fn emit(&mut self, out: SwarmOutput) {
+        self.outputs.push_back(out);
+    }
+
+    /// The next thing to do, if any. Pending peer bytes are flushed as one `Send` each.
+    pub fn poll_output(&mut self) -> Option<SwarmOutput> {
+        if let Some(out) = self.outputs.pop_front() {
+            return Some(out);
+        }
+        for (&key, peer) in self.peers.iter_mut() {
+            if !peer.outbox.is_empty() {
+                peer.unacked += peer.outbox.len();
+                return Some(SwarmOutput::Send { peer: key, bytes: std::mem::take(&mut peer.outbox) });
+            }
+        }
+        None
+    }
+
+    /// When to call [`Swarm::handle_timeout`] next.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let requests = self.peers.values().filter_map(|p| p.next_timeout()).min();
+        let metadata = if self.meta.is_none() { self.fetcher.poll_timeout() } else { None };
+        [requests, metadata, self.next_choke].into_iter().flatten().min()
+    }
+
+    /// Time passed: expire requests, run the choker.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
+        for key in keys {
+            let late = match self.peers.get_mut(&key) {
+                Some(p) => p.expire(now),
+                None => continue,
+            };
+            for r in late {
+                self.release_block(r.piece, r.block);
+            }
+        }
+        if self.meta.is_none() {
+            for peer in self.fetcher.handle_timeout(now) {
+                self.request_metadata(peer, now);
+            }
+        }
+        if self.next_choke.is_none_or(|t| now >= t) {
+            self.run_choker(now);
+        }
+        self.fill_all_requests(now);
+    }
+
+    /// A channel to a peer opened. We speak first (both sides do on WebRTC, PROTOCOL.md §3).
+    pub fn handle_connect(&mut self, key: PeerKey, now: Instant) {
+        let mut peer = PeerSession::new(now);
+        self.send_handshake(&mut peer);
+        self.peers.insert(key, peer);
+        if self.next_choke.is_none() {
+            self.next_choke = Some(now + CHOKE_INTERVAL);
+        }
+    }
+
+    /// The channel closed: its requests go back to the pool, its pieces leave the counts.
+    pub fn handle_close(&mut self, key: PeerKey) {
+        let Some(peer) = self.peers.remove(&key) else { return };
+        for r in &peer.in_flight {
+            self.release_block(r.piece, r.block);
+        }
+        if let Some(have) = &peer.have {
+            self.picker.remove_bitfield(have);
+        }
+        self.fetcher.remove_peer(key);
+        if self.optimistic.is_some_and(|(k, _)| k == key) {
+            self.optimistic = None;
+        }
+    }
+
+    /// The channel's buffer drained (back-pressure lifted): more uploads may go out.
+    pub fn handle_drained(&mut self, key: PeerKey) {
+        if let Some(peer) = self.peers.get_mut(&key) {
+            peer.unacked = 0;
+        }
+        self.serve_uploads(key);
+    }
+
+    /// Bytes arrived from a peer.
+    pub fn handle_data(&mut self, key: PeerKey, bytes: &[u8], now: Instant) {
+        let Some(peer) = self.peers.get_mut(&key) else { return };
+        peer.framer.push(bytes);
+        self.drain_frames(key, now);
+    }
+
+    /// Storage answered a [`SwarmOutput::ReadPiece`].
+    pub fn handle_piece_read(&mut self, piece: u32, data: Vec<u8>) {
+        self.reads_pending.remove(&piece);
+        let expected = self.meta.as_ref().and_then(|m| m.layout.piece(piece).map(|p| m.layout.piece_size(p)));
+        if expected != Some(data.len() as u32) || !self.have.has(piece) {
+            return;
+        }
+        self.cache_piece(piece, data);
+        let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
+        for key in keys {
+            self.serve_uploads(key);
+        }
+    }
+
+    fn close(&mut self, key: PeerKey, reason: &'static str) {
+        self.handle_close(key);
+        self.emit(SwarmOutput::Close { peer: key, reason });
+    }
+}

@@ -1,0 +1,110 @@
+//! Their side of the transfer: requests they queue with us (bounded by our reqq, BEP 10),
+//! served from a small cache of verified pieces, and the choker (BEP 3 tit-for-tat: the
+//! peers that give us most get our upload slots, plus one optimistic unchoke that rotates).
+
+use super::peer::OUR_REQQ;
+use super::{PeerKey, Swarm, SwarmOutput, CHOKE_INTERVAL, OPTIMISTIC_INTERVAL};
+use crate::time::Instant;
+use crate::wire::{BlockRequest, Message};
+
+impl Swarm {
+    pub(super) fn on_request(&mut self, key: PeerKey, req: BlockRequest) {
+        let valid = self.meta.as_ref().is_some_and(|m| m.layout.range_in_piece(req.index, req.begin, req.length).is_some());
+        let Some(peer) = self.peers.get_mut(&key) else { return };
+        let serve = valid && !peer.am_choking && self.have.has(req.index) && peer.upload_queue.len() < OUR_REQQ as usize;
+        if serve {
+            peer.upload_queue.push_back(req);
+        } else if peer.fast {
+            // BEP 6: answer what we will not serve, so WebTorrent does not time out on us.
+            peer.send(&Message::Reject(req));
+        }
+    }
+
+    pub(super) fn cache_piece(&mut self, piece: u32, data: Vec<u8>) {
+        if self.cache.iter().any(|(p, _)| *p == piece) {
+            return;
+        }
+        self.cache.push_back((piece, data));
+        while self.cache.len() > self.config.cache_pieces.max(1) {
+            self.cache.pop_front();
+        }
+    }
+
+    /// Sends queued blocks while the channel has room; asks storage for missing pieces.
+    pub(super) fn serve_uploads(&mut self, key: PeerKey) {
+        let max_unacked = self.config.max_unacked;
+        loop {
+            let Some(peer) = self.peers.get_mut(&key) else { return };
+            if peer.unacked + peer.outbox.len() >= max_unacked {
+                return;
+            }
+            let Some(&req) = peer.upload_queue.front() else { return };
+            let Some((_, data)) = self.cache.iter().find(|(p, _)| *p == req.index) else {
+                if self.reads_pending.insert(req.index) {
+                    self.outputs.push_back(SwarmOutput::ReadPiece { piece: req.index });
+                }
+                return;
+            };
+            peer.upload_queue.pop_front();
+            let (b, e) = (req.begin as usize, req.begin as usize + req.length as usize);
+            let Some(block) = data.get(b..e) else { continue };
+            peer.outbox.extend_from_slice(&Message::piece_header(req.index, req.begin, block.len()));
+            peer.outbox.extend_from_slice(block);
+            peer.uploaded += block.len() as u64;
+            peer.round_up += block.len() as u64;
+            self.stats.uploaded += block.len() as u64;
+        }
+    }
+
+    /// WebTorrent unchokes a peer's first `interested` at once when a slot is free.
+    pub(super) fn unchoke_if_slot(&mut self, key: PeerKey) {
+        let unchoked = self.peers.values().filter(|p| !p.am_choking).count();
+        let Some(peer) = self.peers.get_mut(&key) else { return };
+        if peer.am_choking && unchoked < self.config.upload_slots + 1 {
+            peer.am_choking = false;
+            peer.send(&Message::Unchoke);
+        }
+    }
+
+    /// Every [`CHOKE_INTERVAL`]: rank interested peers by what they gave us this round
+    /// (or, once we seed, by what we gave them: they take it fastest), unchoke the top
+    /// `upload_slots`, keep one optimistic unchoke for [`OPTIMISTIC_INTERVAL`].
+    pub(super) fn run_choker(&mut self, now: Instant) {
+        self.next_choke = Some(now + CHOKE_INTERVAL);
+        let seeding = self.have.is_complete();
+        let mut ranked: Vec<(u64, PeerKey)> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| p.peer_interested && !p.is_seed())
+            .map(|(k, p)| (if seeding { p.round_up } else { p.round_down }, *k))
+            .collect();
+        // Highest rate first; ties in random order so equal peers share the slots.
+        let mut keyed: Vec<(u64, u64, PeerKey)> = ranked.drain(..).map(|(r, k)| (r, self.rng.next_u64(), k)).collect();
+        keyed.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut unchoke: Vec<PeerKey> = keyed.iter().take(self.config.upload_slots).map(|e| e.2).collect();
+        let optimistic_due = self.optimistic.is_none_or(|(k, since)| now - since >= OPTIMISTIC_INTERVAL || !self.peers.contains_key(&k));
+        if optimistic_due {
+            let candidates: Vec<PeerKey> = keyed.iter().skip(self.config.upload_slots).map(|e| e.2).collect();
+            self.optimistic = match candidates.len() {
+                0 => None,
+                n => Some((candidates[self.rng.below(n as u64) as usize], now)),
+            };
+        }
+        if let Some((k, _)) = self.optimistic {
+            unchoke.push(k);
+        }
+        for (key, peer) in self.peers.iter_mut() {
+            let open = unchoke.contains(key);
+            if open && peer.am_choking {
+                peer.am_choking = false;
+                peer.send(&Message::Unchoke);
+            } else if !open && !peer.am_choking {
+                peer.am_choking = true;
+                peer.upload_queue.clear();
+                peer.send(&Message::Choke);
+            }
+            peer.round_up = 0;
+            peer.round_down = 0;
+        }
+    }
+}

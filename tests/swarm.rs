@@ -1,0 +1,8 @@
+//! Whole swarms under `cargo test`: engines joined by simulated links with latency and
+//! bandwidth on a virtual clock, deterministic from their seeds.
+
+mod swarm {
+    pub mod sim;
+    mod scenarios;
+    mod units;
+}

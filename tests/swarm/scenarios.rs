@@ -1,0 +1,121 @@
+//! The swarm proofs: each scenario runs to completion on the virtual clock and checks the
+//! stored bytes against the original data.
+
+use super::sim::{make_torrent, Kind, Sim};
+use peerpage::engine::Event;
+
+const PIECE: u32 = 32 * 1024;
+
+fn sim(len: u64) -> Sim {
+    let (torrent, data) = make_torrent(&[("file.bin", len)], PIECE, None);
+    Sim::new(torrent, data)
+}
+
+#[test]
+fn one_seeder_one_leecher() {
+    let mut sim = sim(1_000_000);
+    let seed = sim.add_seeder(Kind::Honest);
+    let leech = sim.add_leecher();
+    sim.connect(seed, leech);
+    assert!(sim.run_until(600_000, |s| s.complete(leech)));
+    assert_eq!(sim.stored(leech), sim.data);
+    let stats = sim.nodes[seed].engine.stats(sim.nodes[seed].torrent).unwrap();
+    assert_eq!(stats.uploaded, sim.data.len() as u64);
+}
+
+#[test]
+fn eight_leechers_trade_among_themselves() {
+    let mut sim = sim(2_000_000);
+    let seed = sim.add_seeder(Kind::Honest);
+    let leechers: Vec<usize> = (0..8).map(|_| sim.add_leecher()).collect();
+    for (n, &a) in leechers.iter().enumerate() {
+        sim.connect(seed, a);
+        for &b in &leechers[n + 1..] {
+            sim.connect(a, b);
+        }
+    }
+    assert!(sim.run_until(3_600_000, |s| leechers.iter().all(|&l| s.complete(l))));
+    for &l in &leechers {
+        assert_eq!(sim.stored(l), sim.data);
+    }
+    let uploaded = sim.nodes[seed].engine.stats(sim.nodes[seed].torrent).unwrap().uploaded;
+    let total = sim.data.len() as u64;
+    // The seeder is one uplink among nine: the leechers serve each other most copies.
+    assert!(uploaded < 4 * total, "seeder uploaded {uploaded} bytes, {}x the file", uploaded as f64 / total as f64);
+    let traded: u64 = leechers.iter().map(|&l| sim.nodes[l].engine.stats(sim.nodes[l].torrent).unwrap().uploaded).sum();
+    assert!(traded > 4 * total);
+}
+
+#[test]
+fn magnet_leecher_fetches_metadata_then_file() {
+    let mut sim = sim(500_000);
+    let seed = sim.add_seeder(Kind::Honest);
+    let leech = sim.add_magnet_leecher();
+    sim.connect(seed, leech);
+    assert!(sim.run_until(600_000, |s| s.complete(leech)));
+    assert!(matches!(sim.nodes[leech].events.first(), Some(Event::MetadataReady(_))));
+    assert_eq!(sim.stored(leech), sim.data);
+}
+
+#[test]
+fn peer_leaving_mid_piece_has_its_blocks_requested_again() {
+    let mut sim = sim(1_000_000);
+    let a = sim.add_seeder(Kind::Honest);
+    let b = sim.add_seeder(Kind::Honest);
+    let leech = sim.add_leecher();
+    let (_, kl_a) = sim.connect(a, leech);
+    sim.connect(b, leech);
+    // Run until some blocks arrived but the file is far from done, then cut seeder a.
+    assert!(sim.run_until(600_000, |s| s.nodes[leech].engine.stats(s.nodes[leech].torrent).unwrap().downloaded > 100_000));
+    let before = sim.nodes[leech].engine.stats(sim.nodes[leech].torrent).unwrap();
+    assert!(before.pieces_have < before.pieces_total);
+    sim.disconnect(leech, kl_a);
+    assert!(sim.run_until(1_200_000, |s| s.complete(leech)));
+    assert_eq!(sim.stored(leech), sim.data);
+}
+
+#[test]
+fn liar_is_banned_and_download_is_exact() {
+    let mut sim = sim(600_000);
+    let honest = sim.add_seeder(Kind::Honest);
+    let liar = sim.add_seeder(Kind::Liar);
+    let leech = sim.add_leecher();
+    sim.connect(liar, leech);
+    sim.connect(honest, leech);
+    assert!(sim.run_until(1_200_000, |s| s.complete(leech)));
+    assert_eq!(sim.stored(leech), sim.data);
+    let liar_id = sim.nodes[liar].peer_id;
+    assert!(sim.nodes[leech].events.iter().any(|e| matches!(e, Event::Banned(_, id) if *id == liar_id)));
+    assert!(sim.nodes[leech].events.iter().any(|e| matches!(e, Event::HashFailed(..))));
+    let honest_id = sim.nodes[honest].peer_id;
+    assert!(!sim.nodes[leech].events.iter().any(|e| matches!(e, Event::Banned(_, id) if *id == honest_id)));
+}
+
+#[test]
+fn staller_never_answers_and_the_download_goes_on() {
+    let mut sim = sim(600_000);
+    let staller = sim.add_seeder(Kind::Staller);
+    let honest = sim.add_seeder(Kind::Honest);
+    let leech = sim.add_leecher();
+    sim.connect(staller, leech);
+    sim.connect(honest, leech);
+    assert!(sim.run_until(1_200_000, |s| s.complete(leech)));
+    assert_eq!(sim.stored(leech), sim.data);
+}
+
+#[test]
+fn streaming_window_arrives_first() {
+    let mut sim = sim(1_000_000);
+    let seed = sim.add_seeder(Kind::Honest);
+    let leech = sim.add_leecher();
+    let torrent = sim.nodes[leech].torrent;
+    // Ask for bytes 500_000..600_000 first: pieces 15..=18, plus the first and last pieces.
+    sim.nodes[leech].engine.swarm_mut(torrent).unwrap().set_stream_window(500_000, 100_000);
+    sim.connect(seed, leech);
+    assert!(sim.run_until(600_000, |s| s.complete(leech)));
+    let order = &sim.nodes[leech].verified;
+    let mut first: Vec<u32> = order[..6].to_vec();
+    first.sort();
+    assert_eq!(first, vec![0, 15, 16, 17, 18, 30]);
+    assert_eq!(sim.stored(leech), sim.data);
+}

@@ -1,0 +1,54 @@
+//! Web-seed planning and the engine's snapshots, with real torrents.
+
+use super::sim::make_torrent;
+use peerpage::engine::{Engine, EngineConfig};
+use peerpage::metainfo::parse_torrent;
+use peerpage::piece::Bitfield;
+use peerpage::swarm::webseed::{check_response, plan, HttpRange, WebSeedReject};
+use peerpage::wire::PeerId;
+
+#[test]
+fn web_seed_ranges_cross_file_boundaries_with_encoded_paths() {
+    let (torrent, _) = make_torrent(&[("a b.txt", 10_000), ("c#?.bin", 30_000)], 16_384, Some("https://seed.example/files"));
+    let meta = parse_torrent(&torrent).unwrap();
+    let got = plan(&meta, "https://seed.example/files", 8_000..20_000);
+    assert_eq!(
+        got,
+        vec![
+            (HttpRange { url: "https://seed.example/files/sim/a%20b.txt".into(), start: 8_000, end_inclusive: 9_999 }, false),
+            (HttpRange { url: "https://seed.example/files/sim/c%23%3F.bin".into(), start: 0, end_inclusive: 9_999 }, false),
+        ]
+    );
+    assert_eq!(got[1].0.header(), "bytes=0-9999");
+}
+
+#[test]
+fn single_file_web_seed_appends_name_only_after_slash() {
+    let (torrent, _) = make_torrent(&[("sim", 40_000)], 16_384, None);
+    let meta = parse_torrent(&torrent).unwrap();
+    assert_eq!(plan(&meta, "http://h/f.bin", 0..10)[0].0.url, "http://h/f.bin");
+    assert_eq!(plan(&meta, "http://h/dir/", 0..10)[0].0.url, "http://h/dir/sim");
+}
+
+#[test]
+fn web_seed_answers_are_checked_strictly() {
+    let r = HttpRange { url: "u".into(), start: 10, end_inclusive: 19 };
+    assert_eq!(check_response(&r, 206, 10), Ok(()));
+    assert_eq!(check_response(&r, 200, 10), Err(WebSeedReject::Status(200)));
+    assert_eq!(check_response(&r, 206, 9), Err(WebSeedReject::Length { expected: 10, got: 9 }));
+}
+
+#[test]
+fn resume_snapshot_round_trips() {
+    let (torrent, _) = make_torrent(&[("x", 100_000)], 16_384, None);
+    let mut engine = Engine::new(EngineConfig::new(PeerId([1; 20]), 1));
+    let mut have = Bitfield::new(7);
+    have.set(2);
+    have.set(6);
+    let id = engine.add_torrent(&torrent, Some(have.clone())).unwrap();
+    let snap = engine.resume_snapshot(id).unwrap();
+    let mut other = Engine::new(EngineConfig::new(PeerId([2; 20]), 2));
+    let id2 = other.add_resume(&snap).unwrap();
+    assert_eq!(other.swarm_mut(id2).unwrap().have(), &have);
+    assert!(other.add_resume(&snap[..snap.len() - 1]).is_err());
+}
