@@ -4,7 +4,7 @@
 use super::error::MetainfoError as E;
 use super::info_hash::InfoHash;
 use super::magnet::Magnet;
-use super::parse::check_component;
+use super::parse::{check_component, MAX_PIECE_LENGTH};
 use crate::bencode::OwnedValue;
 use super::layout::Layout;
 use super::piece_range::{plan_hash_jobs, HashJob, PieceRangeHasher};
@@ -79,6 +79,8 @@ impl TorrentCreator {
         }
         let piece_length = match options.piece_length {
             Some(0) => return Err(E::Misuse("piece length must be positive")),
+            // A torrent our own parser (and every client) would refuse is no use to anyone.
+            Some(n) if n > MAX_PIECE_LENGTH => return Err(E::Misuse("piece length is larger than 256 MiB")),
             Some(n) => n,
             None => default_piece_length(total),
         };

@@ -147,7 +147,8 @@ impl Layout {
     /// Byte range of the block within its piece.
     pub fn block_range(&self, block: BlockIndex) -> Range<u32> {
         let begin = block.block * BLOCK_SIZE;
-        let end = (begin + BLOCK_SIZE).min(self.piece_size(block.piece));
+        // Saturating: a layout built with a piece length near 4 GiB must not wrap here.
+        let end = begin.saturating_add(BLOCK_SIZE).min(self.piece_size(block.piece));
         begin..end
     }
 

@@ -100,6 +100,11 @@ fn creator_misuse_is_a_typed_error() {
     assert_eq!(err.fault(), Fault::ApiMisuse);
     let bad_name = CreateOptions { name: "../x".into(), ..CreateOptions::default() };
     assert!(TorrentCreator::new(bad_name, vec![(vec!["x".into()], 1)]).is_err());
+    for piece_length in [0, (256 << 20) + 1, u32::MAX] {
+        let o = CreateOptions { piece_length: Some(piece_length), ..opts.clone() };
+        let err = TorrentCreator::new(o, vec![(vec!["x".into()], 3)]).err().unwrap();
+        assert_eq!((err.code(), err.fault()), ("metainfo.misuse", Fault::ApiMisuse), "{piece_length}");
+    }
     let mut c = TorrentCreator::new(opts.clone(), vec![(vec!["x".into()], 3)]).unwrap();
     assert!(c.feed(b"abcd").is_err(), "more than declared");
     c.feed(b"ab").unwrap();

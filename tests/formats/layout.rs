@@ -60,3 +60,13 @@ fn impossible_layouts_are_refused() {
     assert_eq!(Layout::new(&[u64::MAX, 1], 16384), Err(LayoutError::TooLarge));
     assert_eq!(Layout::new(&[u64::MAX], 1), Err(LayoutError::TooManyPieces));
 }
+
+#[test]
+fn blocks_of_a_piece_near_4_gib_do_not_wrap() {
+    // Not a length anyone parses (the parser caps pieces at 256 MiB), but the layout is a
+    // public type and must stay total.
+    let layout = Layout::new(&[u64::from(u32::MAX)], u32::MAX).unwrap();
+    let piece = layout.piece(0).unwrap();
+    let last = layout.block(piece, layout.blocks_in_piece(piece) - 1).unwrap();
+    assert_eq!(layout.block_range(last).end, u32::MAX);
+}
