@@ -7,9 +7,11 @@
 //!    (bytes from the channel, any split), [`Engine::peer_closed`],
 //!    [`Engine::channel_drained`] (the channel's buffer fell under its low mark),
 //!    [`Engine::piece_read`] (storage answered a [`Output::ReadPiece`]),
+//!    [`Engine::http_response`] (a web seed answered an [`Output::HttpGet`]),
 //!    [`Engine::handle_timeout`] (the timer from [`Engine::poll_timeout`] fired).
 //! 2. Drain [`Engine::poll_output`] until `None`, doing each [`Output`]: write bytes to a
-//!    channel, close one, store a verified piece, read a piece for upload, show an event.
+//!    channel, close one, store a verified piece, read a piece for upload, fetch a web-seed
+//!    range, show an event.
 //! 3. Ask [`Engine::poll_timeout`] and set one timer for it.
 //!
 //! Handles ([`TorrentId`], [`PeerKey`]) are made here; JS never invents one. The number of
@@ -110,6 +112,21 @@ pub enum Output {
         torrent: TorrentId,
         /// Piece index.
         piece: u32,
+    },
+    /// Fetch a byte range from a web seed (BEP 19) with only a `Range:
+    /// bytes=start-end_inclusive` header, then call [`Engine::http_response`] with the
+    /// status and body (or status 0 on a network error).
+    HttpGet {
+        /// Torrent.
+        torrent: TorrentId,
+        /// Request id, owned by the core.
+        id: u64,
+        /// URL.
+        url: String,
+        /// First byte.
+        start: u64,
+        /// Last byte, inclusive.
+        end_inclusive: u64,
     },
     /// For the UI.
     Event(Event),
@@ -217,6 +234,13 @@ impl Engine {
         Ok(())
     }
 
+    /// A web seed answered an [`Output::HttpGet`]: its HTTP status (0 for a network
+    /// error) and body. Anything but `206` with exactly the asked length is refused.
+    pub fn http_response(&mut self, torrent: TorrentId, id: u64, status: u16, body: &[u8], now: Instant) -> Result<(), EngineError> {
+        self.torrents.get_mut(&torrent).ok_or(EngineError::UnknownTorrent)?.handle_http_response(id, status, body, now);
+        Ok(())
+    }
+
     /// The timer fired.
     pub fn handle_timeout(&mut self, now: Instant) {
         for swarm in self.torrents.values_mut() {
@@ -244,6 +268,9 @@ impl Engine {
                 }
                 SwarmOutput::StorePiece { piece, data } => Output::StorePiece { torrent: id, piece, data },
                 SwarmOutput::ReadPiece { piece } => Output::ReadPiece { torrent: id, piece },
+                SwarmOutput::HttpGet { id: request, url, start, end_inclusive } => {
+                    Output::HttpGet { torrent: id, id: request, url, start, end_inclusive }
+                }
                 SwarmOutput::MetadataReady(_) => Output::Event(Event::MetadataReady(id)),
                 SwarmOutput::PieceVerified(p) => Output::Event(Event::PieceVerified(id, p)),
                 SwarmOutput::HashFailed(p) => Output::Event(Event::HashFailed(id, p)),

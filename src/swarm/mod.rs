@@ -15,6 +15,7 @@ pub mod peer;
 pub mod picker;
 mod requests;
 mod upload;
+mod webfetch;
 pub mod webseed;
 
 use crate::metainfo::{InfoHash, Metainfo};
@@ -71,6 +72,19 @@ pub enum SwarmOutput {
     PieceVerified(u32),
     /// A piece failed its hash and will be fetched again.
     HashFailed(u32),
+    /// Fetch `url` with `Range: bytes=start-end_inclusive` (BEP 19 web seed) and answer
+    /// with [`Swarm::handle_http_response`]. Only the `Range` header is needed (others
+    /// trigger a CORS preflight, PROTOCOL.md §6).
+    HttpGet {
+        /// Request id, owned by the core.
+        id: u64,
+        /// The file's URL.
+        url: String,
+        /// First byte in the file.
+        start: u64,
+        /// Last byte in the file, inclusive.
+        end_inclusive: u64,
+    },
     /// Every wanted piece is verified.
     Complete,
     /// A peer was banned (it sent blocks of pieces that failed their hash).
@@ -144,6 +158,13 @@ pub struct Swarm {
     optimistic: Option<(PeerKey, Instant)>,
     stats: SwarmStats,
     complete_sent: bool,
+    web_seeds: Vec<webseed::WebSeed>,
+    pending_gets: BTreeMap<u64, webseed::PendingGet>,
+    /// Pieces being fetched from a web seed: their buffer and requests still missing.
+    web_buffers: BTreeMap<u32, (Vec<u8>, usize)>,
+    next_http_id: u64,
+    /// When web seeds were last given work (their back-offs that end later wake us).
+    web_checked: Option<Instant>,
 }
 
 impl Swarm {
@@ -177,6 +198,11 @@ impl Swarm {
             optimistic: None,
             stats: SwarmStats::default(),
             complete_sent: false,
+            web_seeds: Vec::new(),
+            pending_gets: BTreeMap::new(),
+            web_buffers: BTreeMap::new(),
+            next_http_id: 1,
+            web_checked: None,
         }
     }
 
@@ -184,6 +210,12 @@ impl Swarm {
         let n = meta.layout.piece_count();
         self.have = have.filter(|h| h.len() == n).unwrap_or_else(|| Bitfield::new(n));
         self.picker = Picker::new(n);
+        self.web_seeds = meta
+            .web_seeds
+            .iter()
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+            .map(|u| webseed::WebSeed::new(u))
+            .collect();
         self.stats.pieces_total = n;
         self.stats.pieces_have = self.have.count();
         self.meta = Some(meta);
@@ -275,7 +307,8 @@ impl Swarm {
     pub fn poll_timeout(&self) -> Option<Instant> {
         let requests = self.peers.values().filter_map(|p| p.next_timeout()).min();
         let metadata = if self.meta.is_none() { self.fetcher.poll_timeout() } else { None };
-        [requests, metadata, self.next_choke].into_iter().flatten().min()
+        let web = if self.have.is_complete() { None } else { self.web_timeout() };
+        [requests, metadata, self.next_choke, web].into_iter().flatten().min()
     }
 
     /// Time passed: expire requests, run the choker.
@@ -298,6 +331,8 @@ impl Swarm {
         if self.next_choke.is_none_or(|t| now >= t) {
             self.run_choker(now);
         }
+        self.expire_gets(now);
+        self.fill_web_seeds(now);
         self.fill_all_requests(now);
     }
 

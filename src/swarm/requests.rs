@@ -161,7 +161,7 @@ impl Swarm {
 
     /// All blocks are here: check the SHA-1 (BEP 3 `pieces`), then store and announce, or
     /// discard, blame and fetch again.
-    fn finish_piece(&mut self, index: u32, part: PartialPiece) {
+    pub(super) fn finish_piece(&mut self, index: u32, part: PartialPiece) {
         let Some(meta) = &self.meta else { return };
         let ok = meta.piece_hash(index).is_some_and(|h| crate::piece::verify(part.data(), h));
         if !ok {

@@ -94,3 +94,64 @@ pub fn check_response(req: &HttpRange, status: u16, body_len: u64) -> Result<(),
     }
     Ok(())
 }
+
+/// How long an HTTP request may take (WebTorrent's web seed timeout).
+pub const HTTP_TIMEOUT: crate::time::Millis = crate::time::Millis(60_000);
+/// First back-off after a failed request (WebTorrent re-offers a piece after 10 s);
+/// doubled per consecutive failure up to [`MAX_BACKOFF`].
+pub const FIRST_BACKOFF: crate::time::Millis = crate::time::Millis(10_000);
+/// The longest back-off.
+pub const MAX_BACKOFF: crate::time::Millis = crate::time::Millis(300_000);
+
+/// One web seed of a torrent: a peer with every piece that never chokes, fetching one
+/// whole piece at a time (as WebTorrent does) in one range per file it spans.
+#[derive(Clone, Debug)]
+pub struct WebSeed {
+    /// The `url-list` entry.
+    pub url: String,
+    /// A stable id for blame: SHA-1 of the URL, so smart ban can name a lying server.
+    pub id: crate::wire::PeerId,
+    /// The piece being fetched, if any.
+    pub piece: Option<u32>,
+    /// No requests before this instant.
+    pub backoff_until: crate::time::Instant,
+    /// Consecutive failures.
+    pub failures: u32,
+}
+
+impl WebSeed {
+    /// A web seed for `url`.
+    pub fn new(url: &str) -> Self {
+        WebSeed {
+            url: url.to_string(),
+            id: crate::wire::PeerId(crate::piece::sha1(url.as_bytes())),
+            piece: None,
+            backoff_until: crate::time::Instant(0),
+            failures: 0,
+        }
+    }
+
+    /// A request failed: wait, longer each time in a row.
+    pub fn fail(&mut self, now: crate::time::Instant) {
+        self.piece = None;
+        self.failures = self.failures.saturating_add(1);
+        let shift = self.failures.saturating_sub(1).min(8);
+        let wait = (FIRST_BACKOFF.0 << shift).min(MAX_BACKOFF.0);
+        self.backoff_until = now + crate::time::Millis(wait);
+    }
+}
+
+/// One HTTP request in flight.
+#[derive(Clone, Debug)]
+pub struct PendingGet {
+    /// Which web seed.
+    pub seed: usize,
+    /// Which piece.
+    pub piece: u32,
+    /// Where its body goes in the piece.
+    pub offset_in_piece: u32,
+    /// What was asked.
+    pub range: HttpRange,
+    /// When it was sent.
+    pub sent: crate::time::Instant,
+}

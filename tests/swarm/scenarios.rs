@@ -119,3 +119,48 @@ fn streaming_window_arrives_first() {
     assert_eq!(first, vec![0, 15, 16, 17, 18, 30]);
     assert_eq!(sim.stored(leech), sim.data);
 }
+
+fn multi_file_sim(web_seed: &str) -> Sim {
+    let files = [("intro.txt", 70_000), ("movie.mkv", 600_000), ("sub dir#1.srt", 33_333), ("z.bin", 100_001)];
+    let (torrent, data) = make_torrent(&files, PIECE, Some(web_seed));
+    let mut sim = Sim::new(torrent, data);
+    sim.serve_web_seed(web_seed);
+    sim
+}
+
+#[test]
+fn web_seed_only_download_of_multi_file_torrent() {
+    let mut sim = multi_file_sim("https://seed.example/pub/");
+    let leech = sim.add_leecher();
+    assert!(sim.run_until(600_000, |s| s.complete(leech)));
+    assert_eq!(sim.stored(leech), sim.data);
+    // Pieces that span files took one range per file.
+    assert!(sim.http_requests > sim.pieces);
+}
+
+#[test]
+fn web_seed_and_peers_share_a_multi_file_download() {
+    let mut sim = multi_file_sim("https://seed.example/pub");
+    let seed = sim.add_seeder(Kind::Honest);
+    let leech = sim.add_leecher();
+    sim.connect(seed, leech);
+    assert!(sim.run_until(600_000, |s| s.complete(leech)));
+    assert_eq!(sim.stored(leech), sim.data);
+    let from_peer = sim.nodes[seed].engine.stats(sim.nodes[seed].torrent).unwrap().uploaded;
+    assert!(from_peer > 0 && from_peer < sim.data.len() as u64, "peer sent {from_peer}");
+    assert!(sim.http_requests > 0);
+}
+
+#[test]
+fn broken_web_seed_backs_off_and_peers_finish() {
+    // The server knows none of the URLs (404): the seed backs off, the peer does the work.
+    let files = [("a", 200_000), ("b", 100_000)];
+    let (torrent, data) = make_torrent(&files, PIECE, Some("https://gone.example/"));
+    let mut sim = Sim::new(torrent, data);
+    let seed = sim.add_seeder(Kind::Honest);
+    let leech = sim.add_leecher();
+    sim.connect(seed, leech);
+    assert!(sim.run_until(600_000, |s| s.complete(leech)));
+    assert_eq!(sim.stored(leech), sim.data);
+    assert!(sim.http_requests >= 1 && sim.http_requests < 10, "{} requests", sim.http_requests);
+}

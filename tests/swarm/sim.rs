@@ -94,6 +94,12 @@ pub struct Sim {
     pub pieces: u32,
     torrent_bytes: Vec<u8>,
     pub data: Vec<u8>,
+    /// The web server: URL -> file bytes.
+    pub web: BTreeMap<String, Vec<u8>>,
+    /// Answers in flight: (arrival, node, id, status, body).
+    http: Vec<(u64, usize, u64, u16, Vec<u8>)>,
+    /// Ranges the web server was asked for.
+    pub http_requests: u32,
 }
 
 impl Sim {
@@ -112,6 +118,9 @@ impl Sim {
             pieces: meta.layout.piece_count(),
             torrent_bytes: torrent,
             data,
+            web: BTreeMap::new(),
+            http: Vec::new(),
+            http_requests: 0,
         }
     }
 
@@ -137,6 +146,16 @@ impl Sim {
         }
         self.nodes.push(Node { engine, torrent, storage, kind, peer_id, events: Vec::new(), verified: Vec::new() });
         i
+    }
+
+    /// Puts the torrent's files on the web server under `base` (BEP 19 URLs).
+    pub fn serve_web_seed(&mut self, base: &str) {
+        let meta = peerpage::metainfo::parse_torrent(&self.torrent_bytes).unwrap();
+        for (f, entry) in meta.files.iter().enumerate() {
+            let url = peerpage::swarm::webseed::file_url(&meta, base, f).unwrap();
+            let start = entry.offset as usize;
+            self.web.insert(url, self.data[start..start + entry.length as usize].to_vec());
+        }
     }
 
     /// Adds a node with the .torrent and nothing else.
@@ -225,6 +244,18 @@ impl Sim {
                     let data = self.nodes[i].storage.get(&piece).cloned().unwrap();
                     self.nodes[i].engine.piece_read(torrent, piece, data).unwrap();
                 }
+                Output::HttpGet { id, url, start, end_inclusive, .. } => {
+                    self.http_requests += 1;
+                    let (status, body) = match self.web.get(&url) {
+                        Some(file) => match file.get(start as usize..=end_inclusive as usize) {
+                            Some(b) => (206, b.to_vec()),
+                            None => (416, Vec::new()),
+                        },
+                        None => (404, Vec::new()),
+                    };
+                    let at = self.now + 2 * self.latency_ms + (body.len() as u64).div_ceil(self.bytes_per_ms);
+                    self.http.push((at, i, id, status, body));
+                }
                 Output::Event(e) => self.nodes[i].events.push(e),
             }
         }
@@ -250,6 +281,8 @@ impl Sim {
                 return true;
             }
             let next_packet = self.queue.peek().map(|p| p.0.at);
+            let next_http = self.http.iter().map(|h| h.0).min();
+            let next_packet = [next_packet, next_http].into_iter().flatten().min();
             let next_timer = self.nodes.iter().filter_map(|n| n.engine.poll_timeout()).map(|t| t.0).min();
             let Some(next) = [next_packet, next_timer].into_iter().flatten().min() else { return done(self) };
             if next > limit_ms {
@@ -273,6 +306,12 @@ impl Sim {
                     }
                 }
                 self.pump(p.to_node);
+            }
+            while let Some(pos) = self.http.iter().position(|h| h.0 <= self.now) {
+                let (_, node, id, status, body) = self.http.remove(pos);
+                let torrent = self.nodes[node].torrent;
+                self.nodes[node].engine.http_response(torrent, id, status, &body, now).unwrap();
+                self.pump(node);
             }
             for i in 0..self.nodes.len() {
                 if self.nodes[i].engine.poll_timeout().is_some_and(|t| t.0 <= self.now) {
