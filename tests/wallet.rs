@@ -4,4 +4,6 @@
 mod wallet {
     mod addresses;
     mod keys;
+    mod secrets;
+    mod signing;
 }

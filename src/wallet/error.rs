@@ -19,6 +19,18 @@ pub enum WalletError {
     NeedsPrivateKey,
     /// BIP-32's once-in-2^127 invalid child; the caller moves to the next index.
     InvalidChild,
+    /// A nonce or tweak came out invalid (probability ~2^-128), or the counter ran out.
+    SigningFailed,
+    /// A WIF string that is not base58check, has the wrong length, flag or version.
+    BadWif(&'static str),
+    /// A signed message that does not parse (not base64, wrong length, bad header byte).
+    BadSignature(&'static str),
+    /// A vault blob that is not ours: too short, unknown magic or version, bad parameters.
+    BadVault(&'static str),
+    /// The vault did not open: wrong passphrase, or the blob was altered.
+    Refused,
+    /// The address cannot sign this kind of message (e.g. P2SH that is not P2SH-P2WPKH).
+    UnsupportedAddress,
 }
 
 impl fmt::Display for WalletError {
@@ -30,6 +42,12 @@ impl fmt::Display for WalletError {
             Self::BadPath(p) => write!(f, "invalid derivation path {p:?}"),
             Self::NeedsPrivateKey => write!(f, "hardened derivation needs the private key"),
             Self::InvalidChild => write!(f, "this child key is invalid; use the next index"),
+            Self::SigningFailed => write!(f, "signing failed (invalid nonce or tweak)"),
+            Self::BadWif(why) => write!(f, "invalid WIF private key: {why}"),
+            Self::BadSignature(why) => write!(f, "invalid signature: {why}"),
+            Self::BadVault(why) => write!(f, "not a peerpage vault: {why}"),
+            Self::Refused => write!(f, "wrong passphrase (or the vault was altered)"),
+            Self::UnsupportedAddress => write!(f, "this address type cannot sign this message format"),
         }
     }
 }
@@ -43,11 +61,19 @@ impl CoreError for WalletError {
             Self::BadPath(_) => "wallet.bad-path",
             Self::NeedsPrivateKey => "wallet.needs-private-key",
             Self::InvalidChild => "wallet.invalid-child",
+            Self::SigningFailed => "wallet.signing-failed",
+            Self::BadWif(_) => "wallet.bad-wif",
+            Self::BadSignature(_) => "wallet.bad-signature",
+            Self::BadVault(_) => "wallet.bad-vault",
+            Self::Refused => "wallet.refused",
+            Self::UnsupportedAddress => "wallet.unsupported-address",
         }
     }
     fn fault(&self) -> Fault {
         match self {
             Self::BadEntropy | Self::NeedsPrivateKey => Fault::ApiMisuse,
+            Self::Refused => Fault::Refused,
+            Self::UnsupportedAddress | Self::SigningFailed => Fault::Unsupported,
             _ => Fault::BadInput,
         }
     }

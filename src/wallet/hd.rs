@@ -140,6 +140,11 @@ impl ExtendedPrivKey {
         self
     }
 
+    /// The secret key, for signing inside `crate::wallet` only.
+    pub(crate) fn secret(&self) -> &SecretKey {
+        &self.key
+    }
+
     /// The public half.
     pub fn public_key(&self) -> PublicKey {
         self.key.public_key()

@@ -5,11 +5,20 @@
 pub mod account;
 mod error;
 pub mod hd;
+pub mod keystore;
+pub mod message;
 pub mod mnemonic;
 pub mod path;
+pub mod sign;
+pub mod vault;
+pub mod wif;
 
 pub use account::{Account, ScriptType};
 pub use error::WalletError;
 pub use hd::{ExtendedPrivKey, ExtendedPubKey, KeyVersion, VERSIONS};
 pub use mnemonic::{Language, Mnemonic};
 pub use path::{DerivationPath, HARDENED};
+pub use keystore::Keystore;
+pub use sign::NonceMode;
+pub use vault::VaultParams;
+pub use wif::WifKey;

@@ -1,0 +1,127 @@
+//! Signing primitives: ECDSA per RFC 6979 with low S (and Bitcoin Core's low-R grinding),
+//! BIP-340 Schnorr, and the BIP-341 key tweak. Callers hand in 32-byte digests (sighashes,
+//! message hashes); these functions never see transactions. Keys stay inside `crate::wallet`.
+
+use super::error::WalletError;
+use crate::btc::hash::tagged_hash;
+use k256::ecdsa::hazmat::SignPrimitive;
+use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
+use k256::elliptic_curve::ops::Reduce;
+use k256::elliptic_curve::point::AffineCoordinates;
+use k256::elliptic_curve::PrimeField;
+use k256::{FieldBytes, NonZeroScalar, PublicKey, Scalar, SecretKey, U256};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+/// How ECDSA nonces are chosen. Both are deterministic (RFC 6979); grinding adds Bitcoin
+/// Core's extra-entropy counter until R is below 2^255, so the DER signature is at most
+/// 70 bytes (71 with the sighash byte) and fee estimates hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum NonceMode {
+    /// Core's default since 0.17: retry with counter 1, 2, … until R is low.
+    #[default]
+    LowR,
+    /// Plain RFC 6979, as BIP-174's signer vectors and older wallets produce.
+    Plain,
+}
+
+/// An ECDSA signature (low S) and its recovery id.
+pub struct EcdsaSignature {
+    /// The (r, s) pair, s normalised to the lower half (BIP-62 / BIP-146).
+    pub signature: Signature,
+    /// Which of the candidate public keys signed (for BIP-137 compact signatures).
+    pub recovery_id: RecoveryId,
+}
+
+impl EcdsaSignature {
+    /// Strict DER (BIP-66), without a sighash byte.
+    pub fn to_der(&self) -> Vec<u8> {
+        self.signature.to_der().as_bytes().to_vec()
+    }
+}
+
+/// Signs a 32-byte digest with ECDSA. The digest is reduced mod n before it feeds RFC 6979,
+/// as libsecp256k1 does, so our nonces equal Core's even for the (negligible) digests ≥ n.
+pub fn ecdsa_sign(key: &SecretKey, digest: &[u8; 32], mode: NonceMode) -> Result<EcdsaSignature, WalletError> {
+    let secret: Zeroizing<Scalar> = Zeroizing::new(*key.to_nonzero_scalar());
+    let z: FieldBytes = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(*digest)).to_repr();
+    let mut extra = Zeroizing::new([0u8; 32]);
+    let mut counter: u32 = 0;
+    loop {
+        // Core passes no extra data on the first try, then LE32(counter) in a zeroed uint256.
+        let ad: &[u8] = if counter == 0 { &[] } else { &extra[..] };
+        let (signature, recid) = secret.try_sign_prehashed_rfc6979::<Sha256>(&z, ad).map_err(|_| WalletError::SigningFailed)?;
+        let recovery_id = recid.ok_or(WalletError::SigningFailed)?;
+        let low_r = signature.r().to_bytes()[0] < 0x80;
+        if mode == NonceMode::Plain || low_r {
+            return Ok(EcdsaSignature { signature, recovery_id });
+        }
+        counter = counter.checked_add(1).ok_or(WalletError::SigningFailed)?;
+        extra[..4].copy_from_slice(&counter.to_le_bytes());
+    }
+}
+
+/// Checks a DER ECDSA signature (without sighash byte) over `digest`, as Core's
+/// interpreter would after BIP-66: strict DER and, per BIP-146 policy, low S.
+pub fn ecdsa_verify(key: &PublicKey, digest: &[u8; 32], der: &[u8]) -> bool {
+    use k256::ecdsa::signature::hazmat::PrehashVerifier;
+    let Ok(sig) = Signature::from_der(der) else { return false };
+    if sig.normalize_s().is_some() {
+        return false;
+    }
+    VerifyingKey::from(key).verify_prehash(digest, &sig).is_ok()
+}
+
+/// The BIP-341 tweak of an internal key: t = hash_TapTweak(x(P) ‖ merkle_root), where the
+/// merkle root is absent for a key-path-only output (BIP-86).
+pub fn taptweak(internal_x: &[u8; 32], merkle_root: Option<&[u8; 32]>) -> Result<Scalar, WalletError> {
+    let t = match merkle_root {
+        Some(root) => tagged_hash("TapTweak", &[internal_x, root]),
+        None => tagged_hash("TapTweak", &[internal_x]),
+    };
+    // BIP-341 taproot_tweak_seckey: fail if t ≥ n.
+    Option::from(Scalar::from_repr(t.into())).ok_or(WalletError::SigningFailed)
+}
+
+/// The BIP-341 tweaked secret: negate d if P has odd y, then add t (fails if the sum is 0).
+pub fn tweak_secret(key: &SecretKey, merkle_root: Option<&[u8; 32]>) -> Result<SecretKey, WalletError> {
+    let public = key.public_key();
+    let mut d = Zeroizing::new(*key.to_nonzero_scalar());
+    if bool::from(public.as_affine().y_is_odd()) {
+        *d = -*d;
+    }
+    let mut x = [0u8; 32];
+    x.copy_from_slice(&public.as_affine().x());
+    let t = taptweak(&x, merkle_root)?;
+    let tweaked = Zeroizing::new(*d + t);
+    let nonzero: Option<NonZeroScalar> = NonZeroScalar::new(*tweaked).into();
+    nonzero.map(SecretKey::from).ok_or(WalletError::SigningFailed)
+}
+
+/// A BIP-340 signature of a message (32 bytes in Bitcoin; BIP-340 allows any length) with the caller's auxiliary randomness (all
+/// zeros is allowed and deterministic; fresh randomness protects against fault attacks).
+pub fn schnorr_sign(key: &SecretKey, msg: &[u8], aux_rand: &[u8; 32]) -> Result<[u8; 64], WalletError> {
+    let signer = k256::schnorr::SigningKey::from(NonZeroScalar::from(key));
+    let sig = signer.sign_raw(msg, aux_rand).map_err(|_| WalletError::SigningFailed)?;
+    Ok(sig.to_bytes())
+}
+
+/// BIP-341 key-path signature: tweak the key by the output's merkle root, then BIP-340.
+pub fn taproot_key_sign(
+    internal: &SecretKey,
+    merkle_root: Option<&[u8; 32]>,
+    sighash: &[u8; 32],
+    aux_rand: &[u8; 32],
+) -> Result<[u8; 64], WalletError> {
+    // SecretKey zeroizes itself on drop.
+    let tweaked = tweak_secret(internal, merkle_root)?;
+    schnorr_sign(&tweaked, sighash, aux_rand)
+}
+
+/// BIP-340 verification of a 64-byte signature under an x-only key. Any malformed part
+/// (key not on the curve, r ≥ p, s ≥ n) is simply a failed verification.
+pub fn schnorr_verify(x_only: &[u8], msg: &[u8], sig: &[u8]) -> bool {
+    let Ok(key) = k256::schnorr::VerifyingKey::from_bytes(x_only) else { return false };
+    let Ok(sig) = k256::schnorr::Signature::try_from(sig) else { return false };
+    key.verify_raw(msg, &sig).is_ok()
+}
