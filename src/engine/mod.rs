@@ -55,12 +55,14 @@ pub struct EngineConfig {
     pub max_connections: usize,
     /// Seed for the engine's tie-breaking generator (from `crypto.getRandomValues`).
     pub seed: u64,
+    /// Verify pieces (SHA-1). Only benchmarks of block handling turn this off.
+    pub verify: bool,
 }
 
 impl EngineConfig {
     /// Defaults: 64 connections.
     pub fn new(peer_id: PeerId, seed: u64) -> Self {
-        EngineConfig { peer_id, max_connections: 64, seed }
+        EngineConfig { peer_id, max_connections: 64, seed, verify: true }
     }
 }
 
@@ -150,7 +152,7 @@ impl Engine {
     }
 
     fn swarm_config(&self) -> SwarmConfig {
-        SwarmConfig::new(self.config.peer_id)
+        SwarmConfig { verify: self.config.verify, ..SwarmConfig::new(self.config.peer_id) }
     }
 
     fn insert(&mut self, make: impl FnOnce(SwarmConfig, u64) -> Swarm) -> Result<TorrentId, EngineError> {

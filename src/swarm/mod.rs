@@ -107,12 +107,15 @@ pub struct SwarmConfig {
     pub max_unacked: usize,
     /// Client name in the extension handshake.
     pub client: String,
+    /// Check each piece's SHA-1. Always true in use; benchmarks turn it off to measure the
+    /// block handling alone (an unverifying swarm would accept corrupt data).
+    pub verify: bool,
 }
 
 impl SwarmConfig {
     /// Defaults for a peer id.
     pub fn new(peer_id: PeerId) -> Self {
-        SwarmConfig { peer_id, upload_slots: 4, cache_pieces: 32, max_unacked: 1 << 20, client: "peerpage 0.1".into() }
+        SwarmConfig { peer_id, upload_slots: 4, cache_pieces: 32, max_unacked: 1 << 20, client: "peerpage 0.1".into(), verify: true }
     }
 }
 

@@ -100,6 +100,8 @@ pub struct Sim {
     http: Vec<(u64, usize, u64, u16, Vec<u8>)>,
     /// Ranges the web server was asked for.
     pub http_requests: u32,
+    /// Whether engines check SHA-1 (benchmarks turn it off).
+    pub verify: bool,
 }
 
 impl Sim {
@@ -121,12 +123,14 @@ impl Sim {
             web: BTreeMap::new(),
             http: Vec::new(),
             http_requests: 0,
+            verify: true,
         }
     }
 
     fn engine(&self, i: usize) -> (Engine, PeerId) {
         let id = PeerId([i as u8 + 1; 20]);
-        (Engine::new(EngineConfig::new(id, 1000 + i as u64)), id)
+        let config = EngineConfig { verify: self.verify, ..EngineConfig::new(id, 1000 + i as u64) };
+        (Engine::new(config), id)
     }
 
     /// Adds a node holding every piece.
