@@ -7,6 +7,7 @@ mod info_hash;
 pub mod magnet;
 pub mod layout;
 mod parse;
+mod piece_layers;
 mod piece_range;
 mod torrent;
 mod v2;

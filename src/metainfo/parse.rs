@@ -28,7 +28,13 @@ pub fn parse_torrent(bytes: &[u8]) -> Result<Metainfo, E> {
     meta.comment = text(top, b"comment.utf-8").or_else(|| text(top, b"comment"));
     meta.created_by = text(top, b"created by");
     meta.creation_date = top.get_int(b"creation date");
-    meta.piece_layers = top.get_dict(b"piece layers").map_or(0, |d| d.entries.len());
+    if let (Some(layers), Some(Value::Dict(info))) = (top.get(b"piece layers"), top.get(b"info")) {
+        let layers = layers.as_dict().ok_or_else(|| E::invalid("piece layers", "not a dictionary"))?;
+        let tree = info.get_dict(b"file tree").ok_or_else(|| E::invalid("piece layers", "in a torrent with no file tree"))?;
+        let roots: Vec<(u64, [u8; 32])> =
+            v2::leaves(tree)?.into_iter().filter_map(|(_, len, root)| Some((len, root?))).collect();
+        meta.piece_layers = super::piece_layers::check(layers, &roots, meta.piece_length)?;
+    }
     Ok(meta)
 }
 

@@ -61,7 +61,8 @@ pub(super) fn check_hybrid_agrees(
 
 type Leaf = (Vec<String>, u64, Option<[u8; 32]>);
 
-fn leaves(tree: &Dict<'_>) -> Result<Vec<Leaf>, E> {
+/// The tree's files in order: (path, length, pieces root).
+pub(super) fn leaves(tree: &Dict<'_>) -> Result<Vec<Leaf>, E> {
     let mut out = Vec::new();
     walk(tree, &mut Vec::new(), &mut out, 0)?;
     if out.is_empty() {

@@ -116,15 +116,28 @@ fn trackers_tiers_web_seeds_and_text_fields_are_read() {
 
 #[test]
 fn v2_and_hybrid_torrents_are_recognised_with_their_sha256_info_hash() {
-    let root = [7u8; 32];
+    use sha2::Digest;
+    // 20,000 bytes in 16 KiB pieces: two piece hashes, whose parent is the pieces root.
+    let layer = [[1u8; 32], [2u8; 32]].concat();
+    let root: [u8; 32] = sha2::Sha256::digest(&layer).into();
     let tree = [&b"9:file treed1:ad0:d6:lengthi20000e11:pieces root32:"[..], &root, b"eee"].concat();
     let v2_info = [&tree[..], b"12:meta versioni2e4:name1:a12:piece lengthi16384ee"].concat();
     let v2_info = [&b"d"[..], &v2_info].concat();
-    let torrent = [&b"d4:info"[..], &v2_info, b"12:piece layersd32:", &root, b"40:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAee"].concat();
+    let with_layer = |layer: &[u8]| {
+        let len = format!("{}:", layer.len());
+        [&b"d4:info"[..], &v2_info, b"12:piece layersd32:", &root, len.as_bytes(), layer, b"ee"].concat()
+    };
+    let torrent = with_layer(&layer);
     let meta = parse_torrent(&torrent).unwrap();
+    // BEP 52: a layer present must hash to its file's root and have one hash per piece.
+    let mut tampered = layer.clone();
+    tampered[5] ^= 1;
+    for bad in [&tampered[..], &layer[..32], &[layer.clone(), vec![0; 32]].concat()[..]] {
+        let err = parse_torrent(&with_layer(bad)).unwrap_err();
+        assert!(err.to_string().contains("piece layers"), "{err}");
+    }
     assert_eq!(meta.version, MetaVersion::V2);
     assert_eq!(meta.info_hash, None);
-    use sha2::Digest;
     let want: [u8; 32] = sha2::Sha256::digest(&v2_info).into();
     assert_eq!(meta.info_hash_v2.unwrap().0, want);
     assert_eq!(meta.piece_layers, 1);
@@ -191,4 +204,21 @@ fn v2_file_lengths_that_overflow_only_once_aligned_are_refused() {
     let err = parse_torrent(torrent.as_bytes()).unwrap_err();
     assert_eq!(err.code(), "metainfo.invalid-field");
     assert!(err.to_string().contains("info.file tree") && err.to_string().contains("overflows"), "{err}");
+}
+
+#[test]
+fn v2_piece_layers_pad_to_a_power_of_two_with_zero_subtrees() {
+    use sha2::{Digest, Sha256};
+    let h = |a: &[u8], b: &[u8]| -> [u8; 32] { Sha256::digest([a, b].concat()).into() };
+    // 3 pieces of 32 KiB (2 blocks each): the 4th node is the root of two zero leaves (BEP 52).
+    let (p0, p1, p2) = ([1u8; 32], [2u8; 32], [3u8; 32]);
+    let zero_piece = h(&[0; 32], &[0; 32]);
+    let root = h(&h(&p0, &p1), &h(&p2, &zero_piece));
+    let tree = [&b"d1:ad0:d6:lengthi70000e11:pieces root32:"[..], &root, b"eee"].concat();
+    let info = [&b"d9:file tree"[..], &tree, b"12:meta versioni2e4:name1:a12:piece lengthi32768ee"].concat();
+    let layer = [p0, p1, p2].concat();
+    let torrent = [&b"d4:info"[..], &info, b"12:piece layersd32:", &root, b"96:", &layer, b"ee"].concat();
+    let meta = parse_torrent(&torrent).unwrap();
+    assert_eq!(meta.piece_layers, 1);
+    assert_eq!(meta.layout.piece_count(), 3);
 }
