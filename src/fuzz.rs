@@ -12,6 +12,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("magnet_parse", crate::metainfo::magnet::fuzz_parse),
     ("wire_framer", crate::wire::fuzz_framer),
     ("wire_extended", crate::wire::ext::fuzz_extended),
+    ("swarm_session", crate::swarm::fuzz_session),
     ("tracker_message", crate::tracker::fuzz_message),
     ("btc_address", crate::btc::fuzz_address),
     ("btc_tx", crate::btc::fuzz_tx),

@@ -398,3 +398,40 @@ impl Swarm {
         self.emit(SwarmOutput::Close { peer: key, reason });
     }
 }
+
+/// Fuzz entry point: a peer that handshakes correctly and then sends any bytes, to a swarm
+/// that has the metadata (first byte even) or only a magnet (odd); the rest is the stream,
+/// in 97-byte chunks with timers firing and
+/// storage answering. Outputs may be anything; nothing may panic.
+#[doc(hidden)]
+pub fn fuzz_session(data: &[u8]) {
+    let mut info = b"d6:lengthi40000e4:name1:a12:piece lengthi16384e6:pieces60:".to_vec();
+    info.extend_from_slice(&[7u8; 60]);
+    info.push(b'e');
+    let Ok(meta) = crate::metainfo::parse_info(&info) else { return };
+    let hash = meta.swarm_hash();
+    let config = SwarmConfig::new(PeerId([1; 20]));
+    let magnet = data.first().is_some_and(|b| b & 1 == 1);
+    let mut swarm = if magnet {
+        Swarm::from_magnet(hash, config, 1)
+    } else {
+        let mut have = Bitfield::new(3);
+        have.set(0);
+        Swarm::new(meta, Some(have), config, 1)
+    };
+    let key = PeerKey(1);
+    swarm.handle_connect(key, Instant(0));
+    swarm.handle_data(key, &crate::wire::Handshake::ours(hash, PeerId([2; 20])).encode(), Instant(0));
+    for (i, chunk) in data.get(1..).unwrap_or_default().chunks(97).enumerate() {
+        let now = Instant(i as u64 * 7_000);
+        swarm.handle_data(key, chunk, now);
+        swarm.handle_timeout(now);
+        while let Some(out) = swarm.poll_output() {
+            if let SwarmOutput::ReadPiece { piece } = out {
+                let size = if piece == 2 { 40_000 - 2 * 16_384 } else { 16_384 };
+                swarm.handle_piece_read(piece, vec![0; size]);
+            }
+        }
+        swarm.handle_drained(key);
+    }
+}

@@ -52,3 +52,24 @@ fn resume_snapshot_round_trips() {
     assert_eq!(other.swarm_mut(id2).unwrap().have(), &have);
     assert!(other.add_resume(&snap[..snap.len() - 1]).is_err());
 }
+
+#[test]
+fn hostile_bytes_into_a_session_never_panic() {
+    // Every committed seed, then thousands of seeded mutations of them (flips, cuts, splices).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/corpus/swarm_session");
+    let seeds: Vec<Vec<u8>> = std::fs::read_dir(dir).unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect();
+    assert!(seeds.len() >= 3);
+    let mut rng = peerpage::rng::Rng::new(99);
+    for round in 0..3000 {
+        let mut bytes = seeds[round % seeds.len()].clone();
+        for _ in 0..1 + rng.below(4) {
+            let at = rng.below(bytes.len() as u64 + 1) as usize;
+            match rng.below(3) {
+                0 if at < bytes.len() => bytes[at] ^= 1 << rng.below(8),
+                1 => bytes.truncate(at),
+                _ => bytes.splice(at..at, (0..rng.below(8)).map(|_| rng.next_u64() as u8)).for_each(drop),
+            }
+        }
+        peerpage::swarm::fuzz_session(&bytes);
+    }
+}
