@@ -61,8 +61,41 @@ export function buildIsStale () {
   return statSync(wasm).mtimeMs < sources
 }
 
-/** Serves files under www/ only; anything that escapes it is a 404. */
-function serveStatic (req, res) {
+/**
+ * Parses a Range header against a file of `size` bytes: {start, end} (inclusive), null when
+ * absent or not a single bytes range (the whole file is sent), or 'unsatisfiable'.
+ */
+export function parseRange (header, size) {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(String(header || '').trim())
+  if (!m || (m[1] === '' && m[2] === '')) return null
+  let start, end
+  if (m[1] === '') {
+    // A suffix: the last N bytes.
+    const n = Number(m[2])
+    if (n === 0) return 'unsatisfiable'
+    start = Math.max(0, size - n)
+    end = size - 1
+  } else {
+    start = Number(m[1])
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)
+    if (m[2] !== '' && Number(m[2]) < start) return null
+  }
+  if (start >= size) return 'unsatisfiable'
+  return { start, end }
+}
+
+/** Resolves a URL path inside `root`; null when it would escape it. */
+function inside (root, pathname) {
+  const file = normalize(join(root, pathname))
+  return file.startsWith(root + sep) ? file : null
+}
+
+/**
+ * Serves files under www/ only (and under each extra `mounts` prefix, its own directory);
+ * anything that escapes them is a 404. Answers Range requests with 206, so any file can be a
+ * BEP 19 web seed, and allows any origin to read them (web seeds are fetched cross-origin).
+ */
+function serveStatic (req, res, mounts) {
   let pathname
   try {
     pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname)
@@ -71,8 +104,14 @@ function serveStatic (req, res) {
     return
   }
   if (pathname.endsWith('/')) pathname += 'index.html'
-  const file = normalize(join(WWW, pathname))
-  if (!file.startsWith(WWW + sep) || file.endsWith('.mjs') && file.startsWith(join(WWW, 'serve'))) {
+  let file
+  const mount = Object.keys(mounts).find(prefix => pathname.startsWith(prefix))
+  if (mount) file = inside(resolve(mounts[mount]), pathname.slice(mount.length - 1))
+  else {
+    file = inside(WWW, pathname)
+    if (file && file.endsWith('.mjs') && file.startsWith(join(WWW, 'serve'))) file = null
+  }
+  if (!file) {
     res.writeHead(404).end('not found')
     return
   }
@@ -87,24 +126,43 @@ function serveStatic (req, res) {
     res.writeHead(404).end('not found')
     return
   }
-  res.writeHead(200, {
+  const headers = {
     'Content-Type': MIME[extname(file)] || 'application/octet-stream',
-    'Content-Length': stat.size,
     'Cache-Control': 'no-cache',
+    'Accept-Ranges': 'bytes',
+    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges',
     // Lets the page use SharedArrayBuffer-free workers and OPFS without surprises.
     'Cross-Origin-Opener-Policy': 'same-origin'
-  })
+  }
+  const range = parseRange(req.headers.range, stat.size)
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { ...headers, 'Content-Range': `bytes */${stat.size}` }).end()
+    return
+  }
+  if (range) {
+    res.writeHead(206, {
+      ...headers,
+      'Content-Length': range.end - range.start + 1,
+      'Content-Range': `bytes ${range.start}-${range.end}/${stat.size}`
+    })
+  } else {
+    res.writeHead(200, { ...headers, 'Content-Length': stat.size })
+  }
   if (req.method === 'HEAD') return res.end()
-  createReadStream(file).pipe(res)
+  createReadStream(file, range || {}).pipe(res)
 }
 
-/** Starts the static server and the tracker on one port; resolves to { url, tracker, close }. */
-export async function start ({ port = 8080, host = '127.0.0.1', quiet = false } = {}) {
+/**
+ * Starts the static server and the tracker on one port; resolves to { url, tracker, close }.
+ * `mounts` ({'/prefix/': directory}) serves more directories, e.g. test files as web seeds.
+ */
+export async function start ({ port = 8080, host = '127.0.0.1', quiet = false, mounts = {} } = {}) {
   const tracker = new TrackerServer({ http: false, udp: false, stats: false, ws: { noServer: true } })
   tracker.on('error', err => { if (!quiet) console.error('tracker error:', err.message) })
   tracker.on('warning', err => { if (!quiet) console.warn('tracker warning:', err.message) })
 
-  const server = http.createServer(serveStatic)
+  const server = http.createServer((req, res) => serveStatic(req, res, mounts))
   server.on('upgrade', (req, socket, head) => {
     if (new URL(req.url, 'http://x').pathname !== '/announce') {
       socket.destroy()

@@ -5,24 +5,34 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import http from 'node:http'
 import { randomBytes } from 'node:crypto'
-import { start, parseArgs } from '../../www/serve.mjs'
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { start, parseArgs, parseRange } from '../../www/serve.mjs'
 
-let server, port
+let server, port, seedDir
+const seedBytes = randomBytes(100000)
 
 before(async () => {
-  server = await start({ port: 0, host: '127.0.0.1', quiet: true })
+  seedDir = mkdtempSync(join(tmpdir(), 'pp-serve-'))
+  mkdirSync(join(seedDir, 'multi'))
+  writeFileSync(join(seedDir, 'multi', 'a b.bin'), seedBytes)
+  server = await start({ port: 0, host: '127.0.0.1', quiet: true, mounts: { '/webseed/': seedDir } })
   port = new URL(server.url).port
 })
 
-after(() => server?.close())
+after(async () => {
+  await server?.close()
+  rmSync(seedDir, { recursive: true, force: true })
+})
 
 /** A raw GET, so paths reach the server exactly as written (no client-side normalising). */
-function get (path) {
+function get (path, headers = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'GET' }, res => {
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'GET', headers }, res => {
       const chunks = []
       res.on('data', c => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], body: Buffer.concat(chunks) }))
+      res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], headers: res.headers, body: Buffer.concat(chunks) }))
     })
     req.on('error', reject)
     req.end()
@@ -47,6 +57,49 @@ test('nothing outside www/ is served, however the path is spelled', async () => 
     const res = await get(path)
     assert.ok(res.status === 404 || res.status === 400, `${path} gave ${res.status}`)
   }
+})
+
+test('Range requests get 206 with Content-Range, so any served file can be a web seed', async () => {
+  const path = '/webseed/multi/a%20b.bin'
+  const whole = await get(path)
+  assert.equal(whole.status, 200)
+  assert.equal(whole.headers['accept-ranges'], 'bytes')
+  assert.equal(whole.headers['access-control-allow-origin'], '*')
+  assert.deepEqual(whole.body, seedBytes)
+  const part = await get(path, { Range: 'bytes=1000-1999' })
+  assert.equal(part.status, 206)
+  assert.equal(part.headers['content-range'], `bytes 1000-1999/${seedBytes.length}`)
+  assert.equal(part.headers['content-length'], '1000')
+  assert.deepEqual(part.body, seedBytes.subarray(1000, 2000))
+  const tail = await get(path, { Range: 'bytes=-10' })
+  assert.equal(tail.status, 206)
+  assert.deepEqual(tail.body, seedBytes.subarray(seedBytes.length - 10))
+  const open = await get(path, { Range: 'bytes=99990-' })
+  assert.deepEqual(open.body, seedBytes.subarray(99990))
+  const past = await get(path, { Range: 'bytes=100000-100010' })
+  assert.equal(past.status, 416)
+  assert.equal(past.headers['content-range'], `bytes */${seedBytes.length}`)
+  // Ranges of the page's own files work too (a page file can be a web seed).
+  assert.equal((await get('/main.js', { Range: 'bytes=0-9' })).body.length, 10)
+})
+
+test('a mount serves nothing outside its directory', async () => {
+  for (const path of ['/webseed/../Cargo.toml', '/webseed/%2e%2e/%2e%2e/etc/passwd', '/webseed/..%2f..%2fetc%2fpasswd']) {
+    const res = await get(path)
+    assert.ok(res.status === 404 || res.status === 400, `${path} gave ${res.status}`)
+  }
+})
+
+test('parseRange: single byte ranges only, clamped to the file', () => {
+  assert.deepEqual(parseRange('bytes=0-0', 10), { start: 0, end: 0 })
+  assert.deepEqual(parseRange('bytes=5-100', 10), { start: 5, end: 9 })
+  assert.deepEqual(parseRange('bytes=-3', 10), { start: 7, end: 9 })
+  assert.equal(parseRange('bytes=10-', 10), 'unsatisfiable')
+  assert.equal(parseRange('bytes=-0', 10), 'unsatisfiable')
+  assert.equal(parseRange('bytes=0-1,3-4', 10), null)
+  assert.equal(parseRange('bytes=5-2', 10), null)
+  assert.equal(parseRange('items=0-1', 10), null)
+  assert.equal(parseRange(undefined, 10), null)
 })
 
 /** Opens a WebSocket to `path` with a raw upgrade; resolves to the socket or rejects. */
