@@ -1,11 +1,11 @@
-// Boot: load the wasm core, then wire the page's inputs to it. All parsing and hashing is
-// done by the core; this file only moves bytes and renders results.
+// Boot: load the wasm core, start the pump (the only caller of the core), the streaming
+// service worker and the Torrents view. Parsing and hashing are done by the core; the page
+// only moves bytes and renders results.
 
-import init, { parseTorrent, parseMagnet, version } from './pkg/peerpage.js'
-import { showTorrent } from './ui/torrent-view.js'
-import { bytes, rate, describeError } from './ui/format.js'
-import { createTorrent, hashWorkerCount } from './create.js'
+import init, { version } from './pkg/peerpage.js'
+import { describeError } from './ui/format.js'
 import { wireTabs } from './ui/tabs.js'
+import { AddFlow } from './ui/add.js'
 
 const $ = id => document.getElementById(id)
 /** The embedded tracker served on the same port as the page (www/serve.mjs). */
@@ -21,142 +21,27 @@ function clearError () {
   $('error').hidden = true
 }
 
-async function openTorrentFile (file) {
-  clearError()
+/** Starts the pump and the views on it; null (inspect and create only) when it cannot run. */
+async function startPump () {
+  let Pump
   try {
-    const data = new Uint8Array(await file.arrayBuffer())
-    showTorrent(parseTorrent(data), { torrentBytes: data, fileName: file.name })
+    ({ Pump } = await import('./pump.js'))
   } catch (err) {
-    $('torrent').hidden = true
-    showError(describeError(err, `Could not read ${file.name}`))
-  }
-}
-
-function openMagnet (text) {
-  clearError()
-  try {
-    showTorrent(parseMagnet(text))
-  } catch (err) {
-    $('torrent').hidden = true
-    showError(describeError(err, 'Could not read that magnet link'))
-  }
-}
-
-/** Creates a torrent with parallel hashing; `files` is [{file, path: string[]}]. */
-async function createFromFiles (files, name) {
-  clearError()
-  if (!files.length) return showError('There are no files to make a torrent of (empty folder?).')
-  // A stable order that does not depend on how the browser listed the files.
-  files.sort((a, b) => a.path.join('/').localeCompare(b.path.join('/')))
-  $('progress').hidden = false
-  $('progress-title').textContent = `Hashing ${name}…`
-  $('progress-bar').style.width = '0%'
-  const started = performance.now()
-  const options = {
-    name,
-    trackers: [[DEFAULT_TRACKER]],
-    createdBy: `peerpage ${version()}`,
-    creationDate: Math.floor(Date.now() / 1000)
+    // A build without the engine (www/pump.js missing): inspecting and creating still work.
+    console.warn('no torrent engine in this build:', err.message)
+    return null
   }
   try {
-    const result = await createTorrent(files, options, (done, total) => {
-      $('progress-bar').style.width = `${(100 * done / total).toFixed(1)}%`
-      $('progress-text').textContent =
-        `${bytes(done)} of ${bytes(total)} · ${rate(done / Math.max((performance.now() - started) / 1000, 1e-3))}`
-    })
-    $('progress-bar').style.width = '100%'
-    $('progress-title').textContent = `Created ${name}`
-    $('progress-text').textContent = `${bytes(result.total)} hashed in ${result.seconds.toFixed(2)} s · ` +
-      `${rate(result.total / Math.max(result.seconds, 1e-3))} · ${hashWorkerCount()} workers`
-    showTorrent(parseTorrent(result.torrent), { torrentBytes: result.torrent, fileName: `${name}.torrent` })
+    const pump = await Pump.start({ trackers: [DEFAULT_TRACKER] })
+    const { startStreaming } = await import('./stream/register.js')
+    const streaming = await startStreaming(pump).catch(() => false)
+    document.body.dataset.streaming = String(streaming)
+    return { pump, streaming }
   } catch (err) {
-    $('progress').hidden = true
-    showError(describeError(err, `Could not create a torrent of ${name}`))
+    console.error(err)
+    showError(describeError(err, 'The torrent engine did not start; the page can still inspect and create torrents'))
+    return null
   }
-}
-
-/** Files from an <input type=file>; folder picks carry webkitRelativePath "folder/sub/f". */
-function filesFromInput (list) {
-  const files = [...list]
-  const rel = files.map(f => (f.webkitRelativePath || f.name).split('/'))
-  const inFolder = rel.length > 0 && rel.every(p => p.length > 1 && p[0] === rel[0][0])
-  if (inFolder) return { name: rel[0][0], files: files.map((file, i) => ({ file, path: rel[i].slice(1) })) }
-  if (files.length === 1) return { name: files[0].name, files: [{ file: files[0], path: [files[0].name] }] }
-  return { name: 'files', files: files.map(file => ({ file, path: [file.name] })) }
-}
-
-/** Walks dropped entries (files and folders) into [{file, path}]. */
-async function filesFromDrop (items) {
-  const entries = [...items].map(i => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean)
-  const out = []
-  const walk = async (entry, path) => {
-    if (entry.isFile) {
-      const file = await new Promise((resolve, reject) => entry.file(resolve, reject))
-      out.push({ file, path: [...path, entry.name] })
-    } else if (entry.isDirectory) {
-      const reader = entry.createReader()
-      let batch
-      do {
-        batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject))
-        for (const child of batch) await walk(child, [...path, entry.name])
-      } while (batch.length)
-    }
-  }
-  for (const entry of entries) await walk(entry, [])
-  if (entries.length === 1 && entries[0].isDirectory) {
-    return { name: entries[0].name, files: out.map(f => ({ file: f.file, path: f.path.slice(1) })) }
-  }
-  if (out.length === 1) return { name: out[0].file.name, files: out }
-  return { name: 'files', files: out }
-}
-
-function wireInputs () {
-  $('magnet-form').addEventListener('submit', ev => {
-    ev.preventDefault()
-    const text = $('magnet-input').value.trim()
-    if (text) openMagnet(text)
-  })
-  $('torrent-file').addEventListener('change', ev => {
-    const file = ev.target.files[0]
-    if (file) openTorrentFile(file)
-    ev.target.value = ''
-  })
-  for (const id of ['create-files', 'create-folder']) {
-    $(id).addEventListener('change', ev => {
-      const { name, files } = filesFromInput(ev.target.files)
-      createFromFiles(files, name)
-      ev.target.value = ''
-    })
-  }
-  $('t-copy').addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText($('t-magnet').value)
-      $('t-copy').textContent = 'Copied'
-    } catch {
-      $('t-magnet').select()
-      $('t-copy').textContent = 'Press Ctrl+C'
-    }
-    setTimeout(() => { $('t-copy').textContent = 'Copy magnet' }, 1500)
-  })
-  const zone = $('drop-zone')
-  document.addEventListener('dragover', ev => { ev.preventDefault(); zone.classList.add('over') })
-  document.addEventListener('dragleave', ev => { if (!ev.relatedTarget) zone.classList.remove('over') })
-  document.addEventListener('drop', async ev => {
-    ev.preventDefault()
-    zone.classList.remove('over')
-    const dropped = [...ev.dataTransfer.files]
-    if (dropped.length === 1 && dropped[0].name.toLowerCase().endsWith('.torrent')) {
-      return openTorrentFile(dropped[0])
-    }
-    const text = ev.dataTransfer.getData('text/plain')
-    if (!dropped.length && text) return openMagnet(text)
-    try {
-      const { name, files } = await filesFromDrop(ev.dataTransfer.items)
-      createFromFiles(files, name)
-    } catch (err) {
-      showError(describeError(err, 'Could not read the dropped files'))
-    }
-  })
 }
 
 async function boot () {
@@ -173,14 +58,14 @@ async function boot () {
   $('core-version').textContent = version()
   $('core-status').dataset.state = 'ready'
   $('core-status').textContent = 'core ready'
-  wireInputs()
-  // A link to the page can carry a magnet: http://127.0.0.1:8080/#magnet=<url-encoded link>.
-  const openFromHash = () => {
-    const magnet = new URLSearchParams(location.hash.slice(1)).get('magnet')
-    if (magnet) openMagnet(magnet)
+  const started = await startPump()
+  const addFlow = new AddFlow({ pump: started && started.pump, tracker: DEFAULT_TRACKER, showError, clearError })
+  if (started) {
+    const { startTorrentsUi } = await import('./ui/torrents.js')
+    window.peerpage = { pump: started.pump, ...startTorrentsUi({ ...started, addFlow, showError }) }
+    $('torrents').hidden = false
   }
-  window.addEventListener('hashchange', openFromHash)
-  openFromHash()
+  addFlow.wire()
   document.body.dataset.ready = 'true'
 }
 

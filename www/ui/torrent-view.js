@@ -1,7 +1,9 @@
 // Shows a parsed torrent or magnet: name, sizes, hashes, trackers, files, magnet and QR.
+// The same card shows a torrent of the pump (ui/torrent-detail.js adds its live parts).
 
 import { bytes } from './format.js'
 import { drawQr } from './qr.js'
+import { FilesTable } from './files-table.js'
 
 const $ = id => document.getElementById(id)
 
@@ -13,8 +15,17 @@ function setHidden (ids, hidden) {
   for (const id of ids) $(id).hidden = hidden
 }
 
-/** `info` is the core's torrent record or magnet record; `torrentBytes` enables "Save". */
-export function showTorrent (info, { torrentBytes = null, fileName = null } = {}) {
+let inspectTable = null
+function inspectFiles () {
+  inspectTable ||= new FilesTable($('t-files'))
+  return inspectTable
+}
+
+/**
+ * `info` is the parser's torrent record or magnet record; `torrentBytes` enables "Save
+ * .torrent"; `filesTable` (a live FilesTable) adds progress, priority, play and save.
+ */
+export function showTorrent (info, { torrentBytes = null, fileName = null, filesTable = null } = {}) {
   const isMagnet = !('pieceCount' in info)
   $('t-name').textContent = info.name || '(name unknown until the metadata arrives)'
   $('t-summary').textContent = isMagnet
@@ -41,19 +52,7 @@ export function showTorrent (info, { torrentBytes = null, fileName = null } = {}
   $('t-magnet').value = info.magnet
   drawQr($('t-qr'), info.magnet)
 
-  const rows = $('t-files')
-  rows.replaceChildren()
-  for (const f of info.files || []) {
-    const tr = document.createElement('tr')
-    const pieces = f.endPiece > f.firstPiece ? `${f.firstPiece}–${f.endPiece - 1}` : '—'
-    for (const [text, cls] of [[f.path, ''], [bytes(f.length), 'num'], [pieces, 'num']]) {
-      const td = document.createElement('td')
-      td.textContent = text
-      if (cls) td.className = cls
-      tr.append(td)
-    }
-    rows.append(tr)
-  }
+  ;(filesTable || inspectFiles()).render(info.files || [], { pieceLength: info.pieceLength, live: Boolean(filesTable) })
 
   const download = $('t-download')
   if (download.href) URL.revokeObjectURL(download.href)

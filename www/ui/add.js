@@ -1,0 +1,194 @@
+// The add flow: a magnet (typed, dropped, or in the page's #magnet= hash), a .torrent file,
+// or files and folders to seed. Each is parsed and shown first (a bad one is explained in
+// words); with a pump it then joins the swarm, or starts seeding what was created.
+
+import { parseTorrent, parseMagnet, version } from '../pkg/peerpage.js'
+import { showTorrent } from './torrent-view.js'
+import { bytes, rate, describeError } from './format.js'
+import { createTorrent, hashWorkerCount } from '../create.js'
+
+const $ = id => document.getElementById(id)
+
+/** Files from an <input type=file>; folder picks carry webkitRelativePath "folder/sub/f". */
+export function filesFromInput (list) {
+  const files = [...list]
+  const rel = files.map(f => (f.webkitRelativePath || f.name).split('/'))
+  const inFolder = rel.length > 0 && rel.every(p => p.length > 1 && p[0] === rel[0][0])
+  if (inFolder) return { name: rel[0][0], files: files.map((file, i) => ({ file, path: rel[i].slice(1) })) }
+  if (files.length === 1) return { name: files[0].name, files: [{ file: files[0], path: [files[0].name] }] }
+  return { name: 'files', files: files.map(file => ({ file, path: [file.name] })) }
+}
+
+/** Walks dropped entries (files and folders) into [{file, path}]. */
+export async function filesFromDrop (items) {
+  const entries = [...items].map(i => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean)
+  const out = []
+  const walk = async (entry, path) => {
+    if (entry.isFile) {
+      const file = await new Promise((resolve, reject) => entry.file(resolve, reject))
+      out.push({ file, path: [...path, entry.name] })
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader()
+      let batch
+      do {
+        batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject))
+        for (const child of batch) await walk(child, [...path, entry.name])
+      } while (batch.length)
+    }
+  }
+  for (const entry of entries) await walk(entry, [])
+  if (entries.length === 1 && entries[0].isDirectory) {
+    return { name: entries[0].name, files: out.map(f => ({ file: f.file, path: f.path.slice(1) })) }
+  }
+  if (out.length === 1) return { name: out[0].file.name, files: out }
+  return { name: 'files', files: out }
+}
+
+export class AddFlow {
+  /**
+   * `pump`: the Pump or null (then the page only inspects); `tracker`: the default tracker
+   * URL for created torrents; `joined(id, {view, torrentBytes, fileName})`: a torrent was
+   * added (or was already there); `showError(text)`, `clearError()`.
+   */
+  constructor ({ pump, tracker, joined, showError, clearError }) {
+    Object.assign(this, { pump, tracker, joined, showError, clearError })
+  }
+
+  /** Runs `add()`; if the core refuses a torrent it already has, selects that one instead. */
+  join (add, view, extra = {}) {
+    if (!this.pump) return
+    try {
+      this.joined(add(), { view, ...extra })
+    } catch (err) {
+      const existing = this.pump.list().find(t => t.info.infoHash === view.infoHash)
+      if (existing) this.joined(existing.id, { view, ...extra })
+      else this.showError(describeError(err, `Could not add ${view.name || view.infoHash}`))
+    }
+  }
+
+  async openTorrentFile (file) {
+    this.clearError()
+    let data, view
+    try {
+      data = new Uint8Array(await file.arrayBuffer())
+      view = parseTorrent(data)
+    } catch (err) {
+      $('torrent').hidden = true
+      return this.showError(describeError(err, `Could not read ${file.name}`))
+    }
+    showTorrent(view, { torrentBytes: data, fileName: file.name })
+    this.join(() => this.pump.addTorrentFile(data), view, { torrentBytes: data, fileName: file.name })
+  }
+
+  openMagnet (text) {
+    this.clearError()
+    let view
+    try {
+      view = parseMagnet(text)
+    } catch (err) {
+      $('torrent').hidden = true
+      return this.showError(describeError(err, 'Could not read that magnet link'))
+    }
+    showTorrent(view)
+    this.join(() => this.pump.addMagnet(text), view)
+  }
+
+  /** Creates a torrent with parallel hashing, shows it, and seeds it. `files`: [{file, path}]. */
+  async createFromFiles (files, name) {
+    this.clearError()
+    if (!files.length) return this.showError('There are no files to make a torrent of (empty folder?).')
+    // A stable order that does not depend on how the browser listed the files.
+    files.sort((a, b) => a.path.join('/').localeCompare(b.path.join('/')))
+    $('progress').hidden = false
+    $('progress-title').textContent = `Hashing ${name}…`
+    $('progress-bar').style.width = '0%'
+    const started = performance.now()
+    const options = {
+      name,
+      trackers: [[this.tracker]],
+      createdBy: `peerpage ${version()}`,
+      creationDate: Math.floor(Date.now() / 1000)
+    }
+    let result
+    try {
+      result = await createTorrent(files, options, (done, total) => {
+        $('progress-bar').style.width = `${(100 * done / total).toFixed(1)}%`
+        $('progress-text').textContent =
+          `${bytes(done)} of ${bytes(total)} · ${rate(done / Math.max((performance.now() - started) / 1000, 1e-3))}`
+      })
+    } catch (err) {
+      $('progress').hidden = true
+      return this.showError(describeError(err, `Could not create a torrent of ${name}`))
+    }
+    $('progress-bar').style.width = '100%'
+    $('progress-title').textContent = `Created ${name}`
+    $('progress-text').textContent = `${bytes(result.total)} hashed in ${result.seconds.toFixed(2)} s · ` +
+      `${rate(result.total / Math.max(result.seconds, 1e-3))} · ${hashWorkerCount()} workers`
+    const view = parseTorrent(result.torrent)
+    const fileName = `${name}.torrent`
+    showTorrent(view, { torrentBytes: result.torrent, fileName })
+    if (!this.pump) return
+    try {
+      const id = await this.pump.seedFiles(files, { torrent: result.torrent })
+      this.joined(id, { view, torrentBytes: result.torrent, fileName })
+    } catch (err) {
+      this.showError(describeError(err, `Could not seed ${name}`))
+    }
+  }
+
+  wire () {
+    $('magnet-form').addEventListener('submit', ev => {
+      ev.preventDefault()
+      const text = $('magnet-input').value.trim()
+      if (text) this.openMagnet(text)
+    })
+    $('torrent-file').addEventListener('change', ev => {
+      const file = ev.target.files[0]
+      if (file) this.openTorrentFile(file)
+      ev.target.value = ''
+    })
+    for (const id of ['create-files', 'create-folder']) {
+      $(id).addEventListener('change', ev => {
+        const { name, files } = filesFromInput(ev.target.files)
+        this.createFromFiles(files, name)
+        ev.target.value = ''
+      })
+    }
+    $('t-copy').addEventListener('click', async () => {
+      try {
+        await navigator.clipboard.writeText($('t-magnet').value)
+        $('t-copy').textContent = 'Copied'
+      } catch {
+        $('t-magnet').select()
+        $('t-copy').textContent = 'Press Ctrl+C'
+      }
+      setTimeout(() => { $('t-copy').textContent = 'Copy magnet' }, 1500)
+    })
+    const zone = $('drop-zone')
+    document.addEventListener('dragover', ev => { ev.preventDefault(); zone.classList.add('over') })
+    document.addEventListener('dragleave', ev => { if (!ev.relatedTarget) zone.classList.remove('over') })
+    document.addEventListener('drop', async ev => {
+      ev.preventDefault()
+      zone.classList.remove('over')
+      const dropped = [...ev.dataTransfer.files]
+      if (dropped.length === 1 && dropped[0].name.toLowerCase().endsWith('.torrent')) {
+        return this.openTorrentFile(dropped[0])
+      }
+      const text = ev.dataTransfer.getData('text/plain')
+      if (!dropped.length && text) return this.openMagnet(text)
+      try {
+        const { name, files } = await filesFromDrop(ev.dataTransfer.items)
+        this.createFromFiles(files, name)
+      } catch (err) {
+        this.showError(describeError(err, 'Could not read the dropped files'))
+      }
+    })
+    // A link to the page can carry a magnet: http://127.0.0.1:8080/#magnet=<url-encoded link>.
+    const openFromHash = () => {
+      const magnet = new URLSearchParams(location.hash.slice(1)).get('magnet')
+      if (magnet) this.openMagnet(magnet)
+    }
+    window.addEventListener('hashchange', openFromHash)
+    openFromHash()
+  }
+}
