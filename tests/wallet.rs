@@ -3,6 +3,8 @@
 
 mod wallet {
     mod addresses;
+    mod bip322;
+    mod chains;
     mod keys;
     mod secrets;
     mod signing;

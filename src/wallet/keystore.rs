@@ -155,4 +155,21 @@ impl Keystore {
         };
         message::sign_message(&self.key_at(path)?, script_type, compressed, text)
     }
+
+    /// A BIP-322 signature (`smp…` or `ful…`) for the address at `path` of `script_type`;
+    /// `aux_rand` is fresh randomness for taproot (BIP-340), from the caller.
+    pub fn sign_bip322(
+        &self,
+        path: Option<&DerivationPath>,
+        script_type: ScriptType,
+        text: &[u8],
+        format: super::bip322::Bip322Format,
+        aux_rand: &[u8; 32],
+    ) -> Result<String, WalletError> {
+        let compressed = match &self.secret {
+            Secret::Single(key) if path.is_none() => key.compressed,
+            _ => true,
+        };
+        super::bip322::sign(&self.key_at(path)?, compressed, script_type, self.network, text, format, aux_rand)
+    }
 }

@@ -3,6 +3,8 @@
 //! secrets are zeroized on drop and Debug never prints them.
 
 pub mod account;
+pub mod bip322;
+pub mod chain;
 mod error;
 pub mod hd;
 pub mod keystore;
@@ -14,6 +16,8 @@ pub mod vault;
 pub mod wif;
 
 pub use account::{Account, ScriptType};
+pub use bip322::{Bip322Format, Bip322Verdict};
+pub use chain::{Chain, ChainScan, DEFAULT_GAP_LIMIT};
 pub use error::WalletError;
 pub use hd::{ExtendedPrivKey, ExtendedPubKey, KeyVersion, VERSIONS};
 pub use mnemonic::{Language, Mnemonic};
