@@ -1,35 +1,92 @@
-// `npm run bench`: peerpage against the references in one run; prints a markdown table of
+// `npm run bench`: peerpage against the references in one run; prints markdown tables of
 // medians and ratios (also written to tests/bench/results.md for the README).
+//
+//   node tests/bench/run.mjs [--node-only | --swarm-only | --no-swarm] [--reps N] [--mib N]
+//                            [--clients webtorrent,peerpage] [--json FILE]
+//
+// The transfer benchmarks use real WebRTC: as root they run inside a network namespace this
+// script creates (loopback only), elsewhere on this host's loopback, and say so.
 
 import { readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { spawnSync } from 'node:child_process'
-import { nodeBenchmarks } from './node.mjs'
-import { chromiumBenchmarks } from './chromium.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-if (!existsSync(join(root, 'www/pkg/peerpage_bg.wasm'))) {
+const argv = process.argv.slice(2)
+const flag = name => argv.includes(name)
+const option = (name, fallback) => {
+  const i = argv.indexOf(name)
+  return i >= 0 ? argv[i + 1] : fallback
+}
+const wantMicro = !flag('--swarm-only')
+const wantSwarm = !flag('--node-only') && !flag('--no-swarm')
+
+// Re-run this script inside a fresh network namespace when we may create one.
+if (wantSwarm && !process.env.PEERPAGE_NETNS) {
+  const ns = `peerpage-bench-${process.pid}`
+  if (process.getuid?.() === 0 && spawnSync('ip', ['netns', 'add', ns]).status === 0) {
+    let status = 1
+    try {
+      spawnSync('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up'])
+      console.log(`benchmarks run inside network namespace ${ns} (loopback only)`)
+      const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, ...process.argv.slice(1)],
+        { stdio: 'inherit', env: { ...process.env, PEERPAGE_NETNS: ns } })
+      status = r.status ?? 1
+    } finally {
+      spawnSync('ip', ['netns', 'del', ns])
+    }
+    process.exit(status)
+  }
+  console.log('NOTE: cannot create a network namespace (needs root and iproute2): WebRTC runs on this host\'s loopback')
+}
+
+const clients = option('--clients', 'webtorrent,peerpage').split(',')
+const needWasm = wantMicro || (wantSwarm && clients.includes('peerpage'))
+if (needWasm && !existsSync(join(root, 'www/pkg/peerpage_bg.wasm'))) {
   const built = spawnSync('bash', [join(root, 'build.sh')], { stdio: 'inherit' })
   if (built.status !== 0) process.exit(1)
 }
 
-const rows = [...await nodeBenchmarks(root)]
-if (!process.argv.includes('--node-only')) rows.push(...await chromiumBenchmarks(root))
+const resultsPath = join(root, 'tests/bench/results.md')
+const TRANSFERS = '## Transfers over WebRTC'
+const previous = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : ''
+const cut = previous.indexOf(TRANSFERS)
+let micro = (cut >= 0 ? previous.slice(0, cut) : previous).trim()
+let transfers = cut >= 0 ? previous.slice(cut).trim() : ''
 
-const gz = path => gzipSync(readFileSync(join(root, path)), { level: 9 }).length
-const wasmGz = gz('www/pkg/peerpage_bg.wasm')
-const jsGz = ['www/pkg/peerpage.js', 'www/main.js', 'www/ui/format.js', 'www/ui/qr.js', 'www/ui/torrent-view.js', 'www/ui/tabs.js', 'www/workers/hash-worker.js', 'www/create.js']
-  .reduce((sum, f) => sum + gz(f), 0)
-const wtGz = gz('node_modules/webtorrent/dist/webtorrent.min.js')
+if (wantMicro) {
+  const { nodeBenchmarks } = await import('./node.mjs')
+  const rows = [...await nodeBenchmarks(root)]
+  if (!flag('--node-only')) {
+    const { chromiumBenchmarks } = await import('./chromium.mjs')
+    rows.push(...await chromiumBenchmarks(root))
+  }
+  const gz = path => gzipSync(readFileSync(join(root, path)), { level: 9 }).length
+  const wasmGz = gz('www/pkg/peerpage_bg.wasm')
+  const jsGz = ['www/pkg/peerpage.js', 'www/main.js', 'www/ui/format.js', 'www/ui/qr.js', 'www/ui/torrent-view.js', 'www/ui/tabs.js', 'www/workers/hash-worker.js', 'www/create.js']
+    .filter(f => existsSync(join(root, f)))
+    .reduce((sum, f) => sum + gz(f), 0)
+  const wtGz = gz('node_modules/webtorrent/dist/webtorrent.min.js')
+  micro = [
+    '| benchmark | peerpage | reference | ratio |',
+    '|---|---|---|---|',
+    ...rows.map(r => `| ${r.what} | ${r.ours.toFixed(0)} ${r.unit} | ${r.ref.toFixed(0)} ${r.unit} (${r.refName}) | **${(r.ours / r.ref).toFixed(1)}×** |`),
+    `| page size, gzipped | ${(wasmGz / 1024).toFixed(0)} KiB wasm + ${(jsGz / 1024).toFixed(0)} KiB JS | ${(wtGz / 1024).toFixed(0)} KiB (webtorrent.min.js) | ${((wasmGz + jsGz) / wtGz).toFixed(2)}× |`
+  ].join('\n')
+  console.log(micro)
+}
 
-const lines = [
-  '| benchmark | peerpage | reference | ratio |',
-  '|---|---|---|---|',
-  ...rows.map(r => `| ${r.what} | ${r.ours.toFixed(0)} ${r.unit} | ${r.ref.toFixed(0)} ${r.unit} (${r.refName}) | **${(r.ours / r.ref).toFixed(1)}×** |`),
-  `| page size, gzipped | ${(wasmGz / 1024).toFixed(0)} KiB wasm + ${(jsGz / 1024).toFixed(0)} KiB JS | ${(wtGz / 1024).toFixed(0)} KiB (webtorrent.min.js) | ${((wasmGz + jsGz) / wtGz).toFixed(2)}× |`
-]
-const table = lines.join('\n')
-console.log(table)
-writeFileSync(join(root, 'tests/bench/results.md'), table + '\n')
+if (wantSwarm) {
+  const { swarmBenchmarks, swarmTable } = await import('./swarm.mjs')
+  const result = await swarmBenchmarks({ mib: Number(option('--mib', 64)), reps: Number(option('--reps', 3)), clients })
+  if (option('--json')) writeFileSync(option('--json'), JSON.stringify(result, null, 1))
+  transfers = `${TRANSFERS}\n\n${swarmTable(result, clients)}\n\n` +
+    `Two or three headless Chromium instances (one per peer, fresh profiles), ${process.env.PEERPAGE_NETNS ? 'inside a loopback-only network namespace' : 'on the host loopback'}, ` +
+    'the local server\'s bittorrent-tracker. CPU seconds and peak PSS cover each instance\'s whole process ' +
+    'tree from the magnet being added to the last leecher finishing (sampled from /proc every 200 ms).'
+  console.log(transfers)
+}
+
+writeFileSync(resultsPath, [micro, transfers].filter(Boolean).join('\n\n') + '\n')

@@ -39,6 +39,7 @@ export async function launchPeer (origin) {
     context,
     page,
     errors,
+    profile,
     close: async () => {
       await context.close()
       rmSync(profile, { recursive: true, force: true })

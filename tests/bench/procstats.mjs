@@ -1,0 +1,96 @@
+// CPU seconds and peak memory of one Chromium instance, read from /proc (Linux only).
+// An instance is a process tree: the browser process, its zygotes, renderers, GPU/network
+// utilities. The root is found by the profile directory in its command line; the tree by
+// parent ids. Sampled: CPU time of a process that exits between samples is kept at its last
+// sample, so a sampler under-counts by at most one interval per exited process.
+
+import { readdirSync, readFileSync } from 'node:fs'
+
+const TICKS_PER_SECOND = 100 // sysconf(_SC_CLK_TCK) on Linux for every common architecture
+
+function read (path) {
+  try { return readFileSync(path, 'utf8') } catch { return null }
+}
+
+/** { pid, ppid, cpuTicks } of every process now, from /proc/PID/stat. */
+function processes () {
+  const list = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    const stat = read(`/proc/${name}/stat`)
+    if (!stat) continue
+    // Fields after the command name, which sits in parentheses and may itself hold spaces.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    list.push({ pid: Number(name), ppid: Number(f[1]), cpuTicks: Number(f[11]) + Number(f[12]) })
+  }
+  return list
+}
+
+/** The pid of the browser process whose command line names this profile directory. */
+export function browserRoot (profileDir) {
+  const all = processes()
+  const byPid = new Map(all.map(p => [p.pid, p]))
+  const named = all.filter(p => (read(`/proc/${p.pid}/cmdline`) || '').split('\0').includes(`--user-data-dir=${profileDir}`))
+  const roots = named.filter(p => !named.some(q => q.pid === byPid.get(p.pid)?.ppid))
+  if (roots.length !== 1) throw new Error(`expected one browser process for ${profileDir}, found ${roots.length}`)
+  return roots[0].pid
+}
+
+function tree (root, all) {
+  const children = new Map()
+  for (const p of all) {
+    if (!children.has(p.ppid)) children.set(p.ppid, [])
+    children.get(p.ppid).push(p)
+  }
+  const out = []
+  const stack = all.filter(p => p.pid === root)
+  while (stack.length) {
+    const p = stack.pop()
+    out.push(p)
+    stack.push(...(children.get(p.pid) || []))
+  }
+  return out
+}
+
+function pssKiB (pid) {
+  const text = read(`/proc/${pid}/smaps_rollup`)
+  const m = text && /^Pss:\s+(\d+) kB/m.exec(text)
+  return m ? Number(m[1]) : 0
+}
+
+/**
+ * Samples a process tree every `intervalMs` until stop(); stop() returns
+ * { cpuSeconds, peakPssMiB, processes } over the sampling window.
+ */
+export function sampleTree (root, { intervalMs = 200 } = {}) {
+  const start = new Map() // pid -> cpu ticks when first seen (0 when born after start)
+  const last = new Map()
+  const seen = new Set()
+  let peakKiB = 0
+  let first = true
+  const sample = () => {
+    const procs = tree(root, processes())
+    let kib = 0
+    for (const p of procs) {
+      if (!seen.has(p.pid)) {
+        seen.add(p.pid)
+        start.set(p.pid, first ? p.cpuTicks : 0)
+      }
+      last.set(p.pid, p.cpuTicks)
+      kib += pssKiB(p.pid)
+    }
+    first = false
+    peakKiB = Math.max(peakKiB, kib)
+  }
+  sample()
+  const timer = setInterval(sample, intervalMs)
+  return {
+    stop () {
+      clearInterval(timer)
+      sample()
+      let ticks = 0
+      for (const [pid, t] of last) ticks += t - start.get(pid)
+      return { cpuSeconds: ticks / TICKS_PER_SECOND, peakPssMiB: peakKiB / 1024, processes: seen.size }
+    }
+  }
+}

@@ -1,0 +1,177 @@
+// Transfers over real WebRTC between headless Chromium instances (one per peer), through the
+// local server's real bittorrent-tracker: peerpage and WebTorrent 3 moving the same file, and
+// the raw data-channel limit (no BitTorrent) in the same run. Interleaved repetitions; the
+// report gives medians and ratios. Per instance: CPU seconds and peak PSS of its process tree
+// while the transfer runs (tests/bench/procstats.mjs), so the seeder's hashing before the
+// magnet is shared and the digest check after it are not counted.
+
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startTestServer, launchKind, writeRandomFile, fileDigests } from '../e2e/peers.mjs'
+import { browserRoot, sampleTree } from './procstats.mjs'
+import { median } from './workloads.mjs'
+
+export const CLIENTS = { webtorrent: { name: 'WebTorrent 3' }, peerpage: { name: 'peerpage' } }
+const RAW = '/tests/bench/raw-channel.mjs'
+
+/** Rejects after `ms` with a message naming what hung, so one stuck run cannot hang the bench. */
+function within (ms, what, promise) {
+  let timer
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((resolve, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no result after ${ms / 1000} s`)), ms) })
+  ])
+}
+
+/** A fresh server (tracker) and `count` fresh Chromium instances; always cleaned up. */
+async function withPeers (kind, count, fn) {
+  const server = await startTestServer()
+  const peers = []
+  try {
+    for (let i = 0; i < count; i++) peers.push(await launchKind(server, kind, kind === 'raw' ? { driver: RAW } : {}))
+    for (const p of peers) p.root = browserRoot(p.profile)
+    return await fn(server, peers)
+  } finally {
+    for (const p of peers) await p.close().catch(() => {})
+    await server.close()
+  }
+}
+
+/** One seeder and `leechers` leechers of one client; verifies every leecher's bytes. */
+export async function transferRun (client, leechers, file, { timeoutMs = 600000 } = {}) {
+  return withPeers(client, 1 + leechers, async (server, [seeder, ...downloaders]) => {
+    await seeder.page.setInputFiles('#pick', file.path)
+    const { magnet } = await within(120000, `${client} seed`, seeder.call('seed', server.trackerUrl))
+    const samplers = [seeder, ...downloaders].map(p => sampleTree(p.root))
+    let results, usage
+    try {
+      results = await within(timeoutMs, `${client} download`,
+        Promise.all(downloaders.map(p => p.call('download', magnet))))
+    } finally {
+      usage = samplers.map(s => s.stop())
+    }
+    for (const [i, p] of downloaders.entries()) {
+      const got = await p.call('digests')
+      if (got.length !== file.digests.length || got.some((d, j) => d !== file.digests[j])) {
+        throw new Error(`${client} leecher ${i}: the downloaded bytes differ from the seeded file`)
+      }
+    }
+    return {
+      kind: client,
+      leechers: results.map((r, i) => ({
+        mbps: file.bytes / (r.done / 1000) / 1e6,
+        metadataS: r.metadata / 1000,
+        firstPieceS: r.firstPiece / 1000,
+        doneS: r.done / 1000,
+        // The rate once data flows: without tracker, signalling and metadata time.
+        flowMbps: r.firstPiece != null && r.done > r.firstPiece ? file.bytes / ((r.done - r.firstPiece) / 1000) / 1e6 : null,
+        ...usage[i + 1]
+      })),
+      seeder: usage[0]
+    }
+  })
+}
+
+/** The raw limit: one sender pushing `bytes` to each receiver, one data channel each. */
+export async function rawRun (receivers, bytes, { timeoutMs = 600000 } = {}) {
+  return withPeers('raw', 1 + receivers, async (server, [sender, ...rx]) => {
+    const pairs = []
+    for (const r of rx) {
+      const o = await sender.call('offer')
+      const a = await r.call('answer', o.sdp)
+      await within(30000, 'raw channel open', sender.call('applyAnswer', o.id, a.sdp))
+      pairs.push({ send: o.id, recv: a.id, peer: r })
+    }
+    const samplers = [sender, ...rx].map(p => sampleTree(p.root))
+    let got, usage
+    try {
+      const receiving = Promise.all(pairs.map(p => p.peer.call('receive', p.recv, bytes)))
+      await sender.call('send', pairs.map(p => p.send), bytes)
+      got = await within(timeoutMs, 'raw receive', receiving)
+    } finally {
+      usage = samplers.map(s => s.stop())
+    }
+    return {
+      kind: 'raw',
+      leechers: got.map((g, i) => ({ mbps: g.mbps, ...usage[i + 1] })),
+      seeder: usage[0]
+    }
+  })
+}
+
+/**
+ * Every scenario `reps` times, the order rotated each repetition so no client always runs
+ * first (or on a warmer machine). Returns { file, runs: [{scenario, kind, rep, ...}] }.
+ */
+export async function swarmBenchmarks ({ mib = 64, reps = 3, clients = Object.keys(CLIENTS), log = console.log } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-swarm-'))
+  const path = join(dir, `bench-${mib}MiB.bin`)
+  const bytes = mib * 1024 * 1024
+  writeRandomFile(path, bytes)
+  const file = { path, bytes, digests: fileDigests(path) }
+  const jobs = []
+  for (const leechers of [1, 2]) {
+    jobs.push({ scenario: leechers, kind: 'raw', run: () => rawRun(leechers, bytes) })
+    for (const c of clients) jobs.push({ scenario: leechers, kind: c, run: () => transferRun(c, leechers, file) })
+  }
+  const runs = []
+  try {
+    for (let rep = 0; rep < reps; rep++) {
+      const order = jobs.map((_, i) => jobs[(i + rep) % jobs.length])
+      for (const job of order) {
+        const label = `rep ${rep + 1}/${reps}: ${job.kind} 1 -> ${job.scenario}`
+        try {
+          const r = await job.run()
+          runs.push({ scenario: job.scenario, rep, ...r })
+          log(`${label}: ${r.leechers.map(l => `${l.mbps.toFixed(2)} MB/s${l.firstPieceS != null ? `, first piece ${l.firstPieceS.toFixed(2)} s` : ''}, cpu ${l.cpuSeconds.toFixed(1)} s, pss ${l.peakPssMiB.toFixed(0)} MiB`).join('; ')} | seeder cpu ${r.seeder.cpuSeconds.toFixed(1)} s, pss ${r.seeder.peakPssMiB.toFixed(0)} MiB`)
+        } catch (err) {
+          runs.push({ scenario: job.scenario, rep, kind: job.kind, error: err.message })
+          log(`${label}: FAILED: ${err.message}`)
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return { mib, reps, runs }
+}
+
+const fmt = (x, digits) => x == null || Number.isNaN(x) ? '—' : x.toFixed(digits)
+
+/** Markdown: medians per scenario and kind, ratios against WebTorrent and the raw channel. */
+export function swarmTable ({ mib, reps, runs }, clients = Object.keys(CLIENTS)) {
+  const ok = runs.filter(r => !r.error)
+  const med = (scenario, kind, pick) => {
+    const xs = ok.filter(r => r.scenario === scenario && r.kind === kind).flatMap(pick).filter(x => x != null)
+    return xs.length ? median(xs) : null
+  }
+  const lines = [
+    `| ${mib} MiB file, medians of ${reps} interleaved runs | ${clients.map(c => CLIENTS[c].name).join(' | ')} | raw data channel | ${clients.includes('peerpage') && clients.includes('webtorrent') ? 'peerpage / WebTorrent | ' : ''}${clients.includes('peerpage') ? 'peerpage / raw |' : ''}`,
+    `|---|${clients.map(() => '---|').join('')}---|${clients.includes('peerpage') && clients.includes('webtorrent') ? '---|' : ''}${clients.includes('peerpage') ? '---|' : ''}`
+  ]
+  const row = (label, scenario, pick, digits, { raw = true, ratios = true } = {}) => {
+    const v = Object.fromEntries(clients.map(c => [c, med(scenario, c, pick)]))
+    const r = raw ? med(scenario, 'raw', pick) : null
+    const cells = [label, ...clients.map(c => fmt(v[c], digits)), raw ? fmt(r, digits) : '—']
+    if (clients.includes('peerpage') && clients.includes('webtorrent')) cells.push(ratios && v.peerpage != null && v.webtorrent ? `**${(v.peerpage / v.webtorrent).toFixed(2)}×**` : '—')
+    if (clients.includes('peerpage')) cells.push(ratios && raw && v.peerpage != null && r ? `**${(100 * v.peerpage / r).toFixed(0)} %**` : '—')
+    lines.push(`| ${cells.join(' | ')} |`)
+  }
+  for (const s of [1, 2]) {
+    const who = s === 1 ? '1 seeder → 1 leecher' : '1 seeder → 2 leechers'
+    row(`${who}: MB/s per leecher (magnet added → done)`, s, r => r.leechers.map(l => l.mbps), 2)
+    row(`${who}: MB/s per leecher (first piece → done; raw: first byte → last)`, s, r => r.leechers.map(l => l.flowMbps ?? (r.kind === 'raw' ? l.mbps : null)), 2)
+    row(`${who}: metadata after the magnet (s)`, s, r => r.leechers.map(l => l.metadataS), 2, { raw: false })
+    row(`${who}: first verified piece after the magnet (s)`, s, r => r.leechers.map(l => l.firstPieceS), 2, { raw: false })
+    row(`${who}: CPU seconds, leecher instance`, s, r => r.leechers.map(l => l.cpuSeconds), 1)
+    row(`${who}: CPU seconds, seeder instance`, s, r => [r.seeder.cpuSeconds], 1)
+    row(`${who}: peak PSS MiB, leecher instance`, s, r => r.leechers.map(l => l.peakPssMiB), 0)
+    row(`${who}: peak PSS MiB, seeder instance`, s, r => [r.seeder.peakPssMiB], 0)
+  }
+  const failed = runs.filter(r => r.error)
+  if (failed.length) {
+    lines.push('', 'Failed runs:', ...failed.map(r => `- ${r.kind} 1 → ${r.scenario}, rep ${r.rep + 1}: ${r.error}`))
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,64 @@
+// Runs inside Chromium on peerpage's own page: drives the page's started pump (CORE_API.md)
+// the way webtorrent-peer.mjs drives WebTorrent, with the same functions and results.
+
+import { chunkDigests } from '/tests/e2e/digest.mjs'
+
+const pump = () => import('/app-state.js').then(m => m.pumpReady)
+let downloaded = null
+
+/** Seeds the file picked in #pick; resolves once a tracker has answered for it. */
+export async function seed (trackerUrl) {
+  const p = await pump()
+  const file = document.getElementById('pick').files[0]
+  const id = await p.seedFiles([file])
+  const info = p.info(id)
+  const announced = () => p.trackers(id).some(t => t.url === trackerUrl && t.connected && !t.lastError)
+  while (!announced()) await new Promise(resolve => setTimeout(resolve, 20))
+  return { magnet: info.magnet, infoHash: info.infoHash, length: info.length }
+}
+
+/**
+ * Downloads a magnet: times (ms after the add) of metadata, first verified piece and done.
+ * The first piece is polled every 5 ms (the pump's 'progress' events are throttled).
+ */
+export async function download (magnet) {
+  const p = await pump()
+  const t0 = performance.now()
+  const times = { metadata: null, firstPiece: null, done: null }
+  const id = p.addMagnet(magnet)
+  const complete = new Promise(resolve => {
+    const on = e => { if (e.detail.id === id) { p.removeEventListener('complete', on); resolve() } }
+    p.addEventListener('complete', on)
+  })
+  const failed = new Promise((resolve, reject) => p.addEventListener('error', e => {
+    if (e.detail.id === id) reject(new Error(`${e.detail.code}: ${e.detail.message}`))
+  }))
+  const poll = setInterval(() => {
+    if (times.metadata === null && p.info(id).hasMetadata) times.metadata = performance.now() - t0
+    if (times.firstPiece === null && p.stats(id).verifiedPieces > 0) {
+      times.firstPiece = performance.now() - t0
+      clearInterval(poll)
+    }
+  }, 5)
+  if (!p.stats(id).complete) await Promise.race([complete, failed])
+  times.done = performance.now() - t0
+  clearInterval(poll)
+  downloaded = id
+  const info = p.info(id)
+  return { ...times, length: info.length, peers: p.stats(id).peers }
+}
+
+/** Digests of the downloaded file's bytes as the page stored them (after download()). */
+export async function digests () {
+  const p = await pump()
+  const file = p.info(downloaded).files[0]
+  return chunkDigests(file.length, (start, end) => p.readRange(downloaded, 0, start, end))
+}
+
+export async function destroy () {}
+
+/** Hex peer ids of the peers of every torrent (to show who we talked to). */
+export async function peerIds () {
+  const p = await pump()
+  return p.list().flatMap(t => p.peers(t.id).map(peer => peer.peerId))
+}
