@@ -2,7 +2,10 @@
 // medians and ratios (also written to tests/bench/results.md for the README).
 //
 //   node tests/bench/run.mjs [--node-only | --swarm-only | --no-swarm] [--reps N] [--mib N]
-//                            [--clients webtorrent,peerpage] [--json FILE]
+//                            [--clients webtorrent,peerpage] [--json FILE] [--profile DIR]
+//
+// --profile DIR: one run per transfer scenario with the V8 profiler on every page's main
+// thread; prints where the time goes, writes .cpuprofile files to DIR, leaves results.md.
 //
 // The transfer benchmarks use real WebRTC: as root they run inside a network namespace this
 // script creates (loopback only), elsewhere on this host's loopback, and say so.
@@ -55,6 +58,12 @@ const previous = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '
 const cut = previous.indexOf(TRANSFERS)
 let micro = (cut >= 0 ? previous.slice(0, cut) : previous).trim()
 let transfers = cut >= 0 ? previous.slice(cut).trim() : ''
+
+if (option('--profile')) {
+  const { swarmProfile } = await import('./swarm.mjs')
+  await swarmProfile({ mib: Number(option('--mib', 64)), clients, dir: option('--profile') })
+  process.exit(0)
+}
 
 if (wantMicro) {
   const { nodeBenchmarks } = await import('./node.mjs')

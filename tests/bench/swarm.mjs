@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { startTestServer, launchKind, writeRandomFile, fileDigests } from '../e2e/peers.mjs'
 import { browserRoot, sampleTree } from './procstats.mjs'
 import { median } from './workloads.mjs'
+import { startProfile, formatSummary } from './profile.mjs'
 
 export const CLIENTS = { webtorrent: { name: 'WebTorrent 3' }, peerpage: { name: 'peerpage' } }
 const RAW = '/tests/bench/raw-channel.mjs'
@@ -39,17 +40,24 @@ async function withPeers (kind, count, fn) {
 }
 
 /** One seeder and `leechers` leechers of one client; verifies every leecher's bytes. */
-export async function transferRun (client, leechers, file, { timeoutMs = 600000 } = {}) {
+export async function transferRun (client, leechers, file, { timeoutMs = 600000, profileDir = null, log = console.log } = {}) {
   return withPeers(client, 1 + leechers, async (server, [seeder, ...downloaders]) => {
     await seeder.page.setInputFiles('#pick', file.path)
     const { magnet } = await within(120000, `${client} seed`, seeder.call('seed', server.trackerUrl))
-    const samplers = [seeder, ...downloaders].map(p => sampleTree(p.root))
+    const everyone = [seeder, ...downloaders]
+    const profiles = profileDir ? await Promise.all(everyone.map(p => startProfile(p.page))) : []
+    const samplers = everyone.map(p => sampleTree(p.root))
     let results, usage
     try {
       results = await within(timeoutMs, `${client} download`,
         Promise.all(downloaders.map(p => p.call('download', magnet))))
     } finally {
       usage = samplers.map(s => s.stop())
+      for (const [i, prof] of profiles.entries()) {
+        const role = i === 0 ? 'seeder' : `leecher${i}`
+        const summary = await prof.stop(join(profileDir, `${client}-1to${leechers}-${role}.cpuprofile`))
+        log(formatSummary(`${client} 1 -> ${leechers}, ${role} (CPU ${usage[i].cpuSeconds.toFixed(1)} s for the whole instance)`, summary))
+      }
     }
     for (const [i, p] of downloaders.entries()) {
       const got = await p.call('digests')
@@ -135,6 +143,29 @@ export async function swarmBenchmarks ({ mib = 64, reps = 3, clients = Object.ke
     rmSync(dir, { recursive: true, force: true })
   }
   return { mib, reps, runs }
+}
+
+/** One profiled run per scenario and client (not timed for the report: profiling slows). */
+export async function swarmProfile ({ mib = 64, clients = Object.keys(CLIENTS), dir, log = console.log } = {}) {
+  const tmp = mkdtempSync(join(tmpdir(), 'pp-swarm-'))
+  const path = join(tmp, `bench-${mib}MiB.bin`)
+  const bytes = mib * 1024 * 1024
+  writeRandomFile(path, bytes)
+  const file = { path, bytes, digests: fileDigests(path) }
+  try {
+    for (const leechers of [1, 2]) {
+      for (const c of clients) {
+        try {
+          const r = await transferRun(c, leechers, file, { profileDir: dir, log })
+          log(`${c} 1 -> ${leechers} (profiled): ${r.leechers.map(l => `${l.mbps.toFixed(2)} MB/s`).join(', ')}`)
+        } catch (err) {
+          log(`${c} 1 -> ${leechers} (profiled): FAILED: ${err.message}`)
+        }
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
+  }
 }
 
 const fmt = (x, digits) => x == null || Number.isNaN(x) ? '—' : x.toFixed(digits)

@@ -3,7 +3,12 @@
 
 import { chunkDigests } from '/tests/e2e/digest.mjs'
 
-const pump = () => import('/app-state.js').then(m => m.pumpReady)
+/** The page's started pump (main.js exposes it as window.peerpage.pump once it is up). */
+async function pump () {
+  for (let i = 0; i < 1000 && !window.peerpage?.pump; i++) await new Promise(resolve => setTimeout(resolve, 10))
+  if (!window.peerpage?.pump) throw new Error('the page has no started pump (window.peerpage.pump)')
+  return window.peerpage.pump
+}
 let downloaded = null
 
 /** Seeds the file picked in #pick; resolves once a tracker has answered for it. */
