@@ -103,37 +103,39 @@ export class AddFlow {
     $('progress-title').textContent = `Hashing ${name}…`
     $('progress-bar').style.width = '0%'
     const started = performance.now()
-    const options = {
-      name,
-      trackers: [[this.tracker]],
-      createdBy: `peerpage ${version()}`,
-      creationDate: Math.floor(Date.now() / 1000)
+    const onProgress = (done, total) => {
+      $('progress-bar').style.width = `${(100 * done / total).toFixed(1)}%`
+      $('progress-text').textContent =
+        `${bytes(done)} of ${bytes(total)} · ${rate(done / Math.max((performance.now() - started) / 1000, 1e-3))}`
     }
-    let result
+    let torrent, id
     try {
-      result = await createTorrent(files, options, (done, total) => {
-        $('progress-bar').style.width = `${(100 * done / total).toFixed(1)}%`
-        $('progress-text').textContent =
-          `${bytes(done)} of ${bytes(total)} · ${rate(done / Math.max((performance.now() - started) / 1000, 1e-3))}`
-      })
+      if (this.pump) {
+        // The pump hashes (the same parallel creator) and starts seeding at once.
+        id = await this.pump.seedFiles(files, { name, onProgress })
+        torrent = this.pump.torrentFile(id)
+      } else {
+        torrent = (await createTorrent(files, {
+          name,
+          trackers: [[this.tracker]],
+          createdBy: `peerpage ${version()}`,
+          creationDate: Math.floor(Date.now() / 1000)
+        }, onProgress)).torrent
+      }
     } catch (err) {
       $('progress').hidden = true
       return this.showError(describeError(err, `Could not create a torrent of ${name}`))
     }
+    const seconds = (performance.now() - started) / 1000
+    const total = files.reduce((sum, f) => sum + f.file.size, 0)
     $('progress-bar').style.width = '100%'
     $('progress-title').textContent = `Created ${name}`
-    $('progress-text').textContent = `${bytes(result.total)} hashed in ${result.seconds.toFixed(2)} s · ` +
-      `${rate(result.total / Math.max(result.seconds, 1e-3))} · ${hashWorkerCount()} workers`
-    const view = parseTorrent(result.torrent)
+    $('progress-text').textContent = `${bytes(total)} hashed in ${seconds.toFixed(2)} s · ` +
+      `${rate(total / Math.max(seconds, 1e-3))} · ${hashWorkerCount()} workers${this.pump ? ' · seeding' : ''}`
+    const view = parseTorrent(torrent)
     const fileName = `${name}.torrent`
-    showTorrent(view, { torrentBytes: result.torrent, fileName })
-    if (!this.pump) return
-    try {
-      const id = await this.pump.seedFiles(files, { torrent: result.torrent })
-      this.joined(id, { view, torrentBytes: result.torrent, fileName })
-    } catch (err) {
-      this.showError(describeError(err, `Could not seed ${name}`))
-    }
+    showTorrent(view, { torrentBytes: torrent, fileName })
+    if (id !== undefined) this.joined(id, { view, torrentBytes: torrent, fileName })
   }
 
   wire () {
