@@ -3,6 +3,8 @@
 // its own empty profile, as separate processes with separate storage.
 
 import { chromium } from 'playwright-core'
+import jsQR from 'jsqr'
+import { PNG } from 'pngjs'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,9 +20,31 @@ const FLAGS = [
   '--allow-loopback-in-peer-connection'
 ]
 
-/** Starts the server on a free loopback port. */
-export async function startServer () {
-  return start({ port: 0, host: '127.0.0.1', quiet: true })
+/** Starts the server on a free loopback port; `options` go to serve.mjs's start (e.g. kiosk). */
+export async function startServer (options = {}) {
+  return start({ port: 0, host: '127.0.0.1', quiet: true, ...options })
+}
+
+/** The text of the QR code in a PNG (a page screenshot), read by jsQR; null if none is found. */
+export function decodeQrPng (png) {
+  const image = PNG.sync.read(png)
+  return jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height)?.data ?? null
+}
+
+/** Polls `check` (async, returns a truthy value when done) every `interval` ms until `timeout`. */
+export async function waitFor (check, { timeout = 60000, interval = 250, what = 'a condition' } = {}) {
+  const until = Date.now() + timeout
+  let last
+  for (;;) {
+    try {
+      const value = await check()
+      if (value) return value
+    } catch (err) {
+      last = err
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`)
+    await new Promise(resolve => setTimeout(resolve, interval))
+  }
 }
 
 /** Launches one Chromium instance with a fresh profile; returns { context, page, close }. */
