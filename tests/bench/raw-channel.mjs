@@ -59,14 +59,16 @@ export async function answer (sdp) {
   return { id, sdp: pc.localDescription.sdp }
 }
 
-/** Receiver side: resolves with MB/s from the first byte to the `bytes`-th. */
+/**
+ * Receiver side: resolves once `bytes` arrived, with the first and last arrival on the
+ * wall clock (timeOrigin + now), comparable between the instances of one machine.
+ */
 export async function receive (id, bytes) {
   const state = conns.get(id)
   state.expected = bytes
   if (state.received >= bytes) state.done()
   await state.finished
-  const seconds = (state.last - state.first) / 1000
-  return { bytes: state.received, seconds, mbps: state.received / seconds / 1e6 }
+  return { bytes: state.received, first: performance.timeOrigin + state.first, last: performance.timeOrigin + state.last }
 }
 
 /** Sender side: pushes `bytes` through each of the given connections' channels at once. */

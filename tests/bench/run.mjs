@@ -3,6 +3,7 @@
 //
 //   node tests/bench/run.mjs [--node-only | --swarm-only | --no-swarm] [--reps N] [--mib N]
 //                            [--clients webtorrent,peerpage] [--json FILE] [--profile DIR]
+//                            [--flat MIB]   (also one peerpage download of MIB, for memory)
 //
 // --profile DIR: one run per transfer scenario with the V8 profiler on every page's main
 // thread; prints where the time goes, writes .cpuprofile files to DIR, leaves results.md.
@@ -89,7 +90,7 @@ if (wantMicro) {
 
 if (wantSwarm) {
   const { swarmBenchmarks, swarmTable } = await import('./swarm.mjs')
-  const result = await swarmBenchmarks({ mib: Number(option('--mib', 64)), reps: Number(option('--reps', 3)), clients })
+  const result = await swarmBenchmarks({ mib: Number(option('--mib', 64)), reps: Number(option('--reps', 3)), clients, flatMib: Number(option('--flat', 0)) })
   if (option('--json')) writeFileSync(option('--json'), JSON.stringify(result, null, 1))
   transfers = `${TRANSFERS}\n\n${swarmTable(result, clients)}\n\n` +
     `Two or three headless Chromium instances (one per peer, fresh profiles), ${process.env.PEERPAGE_NETNS ? 'inside a loopback-only network namespace' : 'on the host loopback'}, ` +

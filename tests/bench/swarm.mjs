@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startTestServer, launchKind, writeRandomFile, fileDigests } from '../e2e/peers.mjs'
 import { browserRoot, sampleTree } from './procstats.mjs'
-import { median } from './workloads.mjs'
 import { startProfile, formatSummary } from './profile.mjs'
 
 export const CLIENTS = { webtorrent: { name: 'WebTorrent 3' }, peerpage: { name: 'peerpage' } }
@@ -100,9 +99,12 @@ export async function rawRun (receivers, bytes, { timeoutMs = 600000 } = {}) {
     } finally {
       usage = samplers.map(s => s.stop())
     }
+    // Like a leecher's rate (all start together): from the first byte any receiver got to the
+    // last byte this one got.
+    const start = Math.min(...got.map(g => g.first))
     return {
       kind: 'raw',
-      leechers: got.map((g, i) => ({ mbps: g.mbps, ...usage[i + 1] })),
+      leechers: got.map((g, i) => ({ mbps: g.bytes / ((g.last - start) / 1000) / 1e6, ...usage[i + 1] })),
       seeder: usage[0]
     }
   })
@@ -112,7 +114,7 @@ export async function rawRun (receivers, bytes, { timeoutMs = 600000 } = {}) {
  * Every scenario `reps` times, the order rotated each repetition so no client always runs
  * first (or on a warmer machine). Returns { file, runs: [{scenario, kind, rep, ...}] }.
  */
-export async function swarmBenchmarks ({ mib = 64, reps = 3, clients = Object.keys(CLIENTS), log = console.log } = {}) {
+export async function swarmBenchmarks ({ mib = 64, reps = 3, clients = Object.keys(CLIENTS), flatMib = 0, log = console.log } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pp-swarm-'))
   const path = join(dir, `bench-${mib}MiB.bin`)
   const bytes = mib * 1024 * 1024
@@ -131,12 +133,28 @@ export async function swarmBenchmarks ({ mib = 64, reps = 3, clients = Object.ke
         const label = `rep ${rep + 1}/${reps}: ${job.kind} 1 -> ${job.scenario}`
         try {
           const r = await job.run()
-          runs.push({ scenario: job.scenario, rep, ...r })
           log(`${label}: ${r.leechers.map(l => `${l.mbps.toFixed(2)} MB/s${l.firstPieceS != null ? `, first piece ${l.firstPieceS.toFixed(2)} s` : ''}, cpu ${l.cpuSeconds.toFixed(1)} s, pss ${l.peakPssMiB.toFixed(0)} MiB`).join('; ')} | seeder cpu ${r.seeder.cpuSeconds.toFixed(1)} s, pss ${r.seeder.peakPssMiB.toFixed(0)} MiB`)
+          runs.push({ scenario: job.scenario, rep, ...r })
         } catch (err) {
           runs.push({ scenario: job.scenario, rep, kind: job.kind, error: err.message })
           log(`${label}: FAILED: ${err.message}`)
         }
+      }
+    }
+    // Memory flat in file size: one large peerpage download, compared with the runs above.
+    if (flatMib && clients.includes('peerpage')) {
+      rmSync(path)
+      const bigPath = join(dir, `bench-${flatMib}MiB.bin`)
+      const bigBytes = flatMib * 1024 * 1024
+      writeRandomFile(bigPath, bigBytes)
+      const big = { path: bigPath, bytes: bigBytes, digests: fileDigests(bigPath) }
+      try {
+        const r = await transferRun('peerpage', 1, big, { timeoutMs: 1800000 })
+        runs.push({ scenario: 1, rep: 0, ...r, kind: 'peerpage-flat', mib: flatMib })
+        log(`peerpage ${flatMib} MiB 1 -> 1: ${r.leechers[0].mbps.toFixed(2)} MB/s, pss ${r.leechers[0].peakPssMiB.toFixed(0)} MiB | seeder pss ${r.seeder.peakPssMiB.toFixed(0)} MiB`)
+      } catch (err) {
+        runs.push({ scenario: 1, rep: 0, kind: 'peerpage-flat', mib: flatMib, error: err.message })
+        log(`peerpage ${flatMib} MiB 1 -> 1: FAILED: ${err.message}`)
       }
     }
   } finally {
@@ -166,6 +184,13 @@ export async function swarmProfile ({ mib = 64, clients = Object.keys(CLIENTS), 
   } finally {
     rmSync(tmp, { recursive: true, force: true })
   }
+}
+
+/** The middle value, or the mean of the two middle ones. */
+function median (xs) {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
 const fmt = (x, digits) => x == null || Number.isNaN(x) ? '—' : x.toFixed(digits)
@@ -200,9 +225,19 @@ export function swarmTable ({ mib, reps, runs }, clients = Object.keys(CLIENTS))
     row(`${who}: peak PSS MiB, leecher instance`, s, r => r.leechers.map(l => l.peakPssMiB), 0)
     row(`${who}: peak PSS MiB, seeder instance`, s, r => [r.seeder.peakPssMiB], 0)
   }
+  const flat = ok.find(r => r.kind === 'peerpage-flat')
+  if (flat) {
+    const small = med(1, 'peerpage', r => r.leechers.map(l => l.peakPssMiB))
+    const smallSeeder = med(1, 'peerpage', r => [r.seeder.peakPssMiB])
+    lines.push('', `Memory flat in file size (peerpage, 1 seeder → 1 leecher, peak PSS of each instance):`, '',
+      `| file | leecher peak PSS | seeder peak PSS | MB/s |`, '|---|---|---|---|',
+      `| ${mib} MiB (median above) | ${fmt(small, 0)} MiB | ${fmt(smallSeeder, 0)} MiB | ${fmt(med(1, 'peerpage', r => r.leechers.map(l => l.mbps)), 2)} |`,
+      `| ${flat.mib} MiB (one run) | ${fmt(flat.leechers[0].peakPssMiB, 0)} MiB | ${fmt(flat.seeder.peakPssMiB, 0)} MiB | ${fmt(flat.leechers[0].mbps, 2)} |`)
+    if (small != null) lines.push('', `The ${flat.mib} MiB download peaks ${fmt(flat.leechers[0].peakPssMiB - small, 0)} MiB above the ${mib} MiB one (goal: at most +64 MiB).`)
+  }
   const failed = runs.filter(r => r.error)
   if (failed.length) {
-    lines.push('', 'Failed runs:', ...failed.map(r => `- ${r.kind} 1 → ${r.scenario}, rep ${r.rep + 1}: ${r.error}`))
+    lines.push('', 'Failed runs:', ...failed.map(r => `- ${r.kind}${r.mib ? ` ${r.mib} MiB` : ''} 1 → ${r.scenario}, rep ${r.rep + 1}: ${r.error}`))
   }
   return lines.join('\n')
 }
