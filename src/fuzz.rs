@@ -17,4 +17,5 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("btc_address", crate::btc::fuzz_address),
     ("btc_tx", crate::btc::fuzz_tx),
     ("btc_script", crate::btc::fuzz_script),
+    ("btc_psbt", crate::btc::psbt::fuzz_parse),
 ];

@@ -3,6 +3,7 @@
 
 mod bitcoin {
     pub mod common;
+    mod psbt;
     mod script;
     mod sighash;
     mod taproot;

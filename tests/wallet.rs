@@ -6,6 +6,7 @@ mod wallet {
     mod bip322;
     mod chains;
     mod keys;
+    mod psbt;
     mod secrets;
     mod signing;
 }

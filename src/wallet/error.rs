@@ -31,6 +31,8 @@ pub enum WalletError {
     Refused,
     /// The address cannot sign this kind of message (e.g. P2SH that is not P2SH-P2WPKH).
     UnsupportedAddress,
+    /// The PSBT to sign does not parse or its transaction cannot be built.
+    Psbt(crate::btc::psbt::PsbtError),
 }
 
 impl fmt::Display for WalletError {
@@ -48,6 +50,7 @@ impl fmt::Display for WalletError {
             Self::BadVault(why) => write!(f, "not a peerpage vault: {why}"),
             Self::Refused => write!(f, "wrong passphrase (or the vault was altered)"),
             Self::UnsupportedAddress => write!(f, "this address type cannot sign this message format"),
+            Self::Psbt(e) => write!(f, "{e}"),
         }
     }
 }
@@ -67,14 +70,22 @@ impl CoreError for WalletError {
             Self::BadVault(_) => "wallet.bad-vault",
             Self::Refused => "wallet.refused",
             Self::UnsupportedAddress => "wallet.unsupported-address",
+            Self::Psbt(e) => e.code(),
         }
     }
     fn fault(&self) -> Fault {
         match self {
             Self::BadEntropy | Self::NeedsPrivateKey => Fault::ApiMisuse,
             Self::Refused => Fault::Refused,
+            Self::Psbt(e) => e.fault(),
             Self::UnsupportedAddress | Self::SigningFailed => Fault::Unsupported,
             _ => Fault::BadInput,
         }
+    }
+}
+
+impl From<crate::btc::psbt::PsbtError> for WalletError {
+    fn from(e: crate::btc::psbt::PsbtError) -> Self {
+        WalletError::Psbt(e)
     }
 }

@@ -176,6 +176,22 @@ impl ExtendedPrivKey {
         Ok(ExtendedPrivKey { meta, chain_code: Zeroizing::new(ir), key })
     }
 
+    /// CKDpriv's child key alone, without its metadata: signing many children of one
+    /// parent (a PSBT's inputs on one chain) then costs no parent fingerprint per child.
+    /// `parent_public` is this key's compressed public key, computed once by the caller.
+    pub(crate) fn child_secret(&self, parent_public: &[u8; 33], n: u32) -> Result<SecretKey, WalletError> {
+        let index = n.to_be_bytes();
+        let i = if n >= HARDENED {
+            let secret = Zeroizing::new(self.key.to_bytes());
+            hmac512(&self.chain_code[..], &[&[0u8], &secret[..], &index])
+        } else {
+            hmac512(&self.chain_code[..], &[parent_public, &index])
+        };
+        let (il, _) = split(&i).ok_or(WalletError::InvalidChild)?;
+        let child = Zeroizing::new(il + *self.key.to_nonzero_scalar());
+        SecretKey::from_bytes(&child.to_repr()).map_err(|_| WalletError::InvalidChild)
+    }
+
     /// Follows a path from this key.
     pub fn derive_path(&self, path: &DerivationPath) -> Result<Self, WalletError> {
         path.0.iter().try_fold(self.clone(), |key, &n| key.derive_child(n))

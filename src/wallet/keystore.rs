@@ -120,6 +120,20 @@ impl Keystore {
         }
     }
 
+    /// The extended private key at `path`, for the PSBT signer's derivation cache (it never
+    /// leaves `crate::wallet`).
+    pub(crate) fn derive_xprv(&self, path: &DerivationPath) -> Result<ExtendedPrivKey, WalletError> {
+        self.root()?.derive_path(path)
+    }
+
+    /// The imported WIF key, if this keystore holds one key.
+    pub(crate) fn single_key(&self) -> Option<&k256::SecretKey> {
+        match &self.secret {
+            Secret::Single(key) => Some(&key.key),
+            _ => None,
+        }
+    }
+
     /// The public key at `path` (or of the single key).
     pub fn public_key(&self, path: Option<&DerivationPath>) -> Result<PublicKey, WalletError> {
         Ok(self.key_at(path)?.public_key())

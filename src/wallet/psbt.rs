@@ -1,0 +1,299 @@
+//! The PSBT Signer (BIP-174 "Signer", BIP-371 for taproot): signs the inputs whose keys are
+//! ours, found by their BIP-32 derivations (`PSBT_IN_BIP32_DERIVATION`) and taproot key
+//! origins (`PSBT_IN_TAP_BIP32_DERIVATION`), after the checks BIP-174 asks of a signer: the
+//! UTXO matches the outpoint, scripts hash to what they claim, a legacy input comes with its
+//! whole previous transaction.
+//!
+//! Speed: the sighash midstates every input shares (BIP-143 and BIP-341) are computed once
+//! per transaction ([`SighashCache`]), and keys are derived once per parent path, so signing
+//! n inputs of one account costs n child derivations and n signatures.
+
+use super::error::WalletError;
+use super::hd::{compressed, ExtendedPrivKey};
+use super::keystore::Keystore;
+use super::path::DerivationPath;
+use super::sign::{ecdsa_sign, schnorr_sign, taproot_key_sign, NonceMode};
+use crate::btc::hash::{hash160, sha256};
+use crate::btc::psbt::taproot::{control_block_commits, output_key};
+use crate::btc::psbt::{review, Input, KeyOwner, KeySource, Psbt, Review};
+use crate::btc::script::{self, ScriptKind};
+use crate::btc::sighash::{tapleaf_hash, SighashCache, TaprootSpend, SIGHASH_ALL};
+use crate::btc::tx::TxOut;
+use k256::SecretKey;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// How to sign.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignOptions {
+    /// ECDSA nonces: low-R grinding (Core's default, the default here) or plain RFC 6979
+    /// (BIP-174's signer vectors).
+    pub nonce_mode: NonceMode,
+    /// BIP-340 auxiliary randomness for Schnorr signatures. All zeros is deterministic and
+    /// valid; the page passes fresh random bytes (the core draws no randomness itself).
+    pub aux_rand: [u8; 32],
+}
+
+impl Default for SignOptions {
+    fn default() -> Self {
+        SignOptions { nonce_mode: NonceMode::LowR, aux_rand: [0; 32] }
+    }
+}
+
+/// What the signer did with each input.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignReport {
+    /// (input, signatures added) for every input we signed.
+    pub signed: Vec<(usize, usize)>,
+    /// (input, reason) for inputs with a key of ours that we refused to sign.
+    pub refused: Vec<(usize, &'static str)>,
+    /// Total signatures added.
+    pub signatures: usize,
+}
+
+/// Keys of this keystore by key origin, derived once per parent path.
+struct Keys<'k> {
+    keystore: &'k Keystore,
+    fingerprint: Option<[u8; 4]>,
+    parents: RefCell<HashMap<Vec<u32>, Option<(ExtendedPrivKey, [u8; 33])>>>,
+}
+
+impl<'k> Keys<'k> {
+    fn new(keystore: &'k Keystore) -> Self {
+        Keys { keystore, fingerprint: keystore.fingerprint().ok(), parents: RefCell::new(HashMap::new()) }
+    }
+
+    /// Our secret key for `source` if it is ours and its public key is `pubkey` (33 bytes,
+    /// or 32 x-only). A single-key keystore matches by public key alone (such PSBTs name the
+    /// key's own fingerprint and an empty path).
+    fn secret(&self, pubkey: &[u8], source: &KeySource) -> Option<SecretKey> {
+        if let Some(single) = self.keystore.single_key() {
+            return crate::btc::psbt::review::same_key(pubkey, &compressed(&single.public_key())).then(|| single.clone());
+        }
+        if Some(source.fingerprint) != self.fingerprint {
+            return None;
+        }
+        let (&last, parent_path) = source.path.split_last()?;
+        let mut parents = self.parents.borrow_mut();
+        let parent = parents.entry(parent_path.to_vec()).or_insert_with(|| {
+            let key = self.keystore.derive_xprv(&DerivationPath(parent_path.to_vec())).ok()?;
+            let public = compressed(&key.public_key());
+            Some((key, public))
+        });
+        let (parent, parent_public) = parent.as_ref()?;
+        let secret = parent.child_secret(parent_public, last).ok()?;
+        crate::btc::psbt::review::same_key(pubkey, &compressed(&secret.public_key())).then_some(secret)
+    }
+}
+
+impl KeyOwner for Keys<'_> {
+    fn owns(&self, pubkey: &[u8], source: &KeySource) -> bool {
+        self.secret(pubkey, source).is_some()
+    }
+}
+
+/// Reviews a PSBT for this keystore's wallet (its network, its keys).
+pub fn review_with_keystore(keystore: &Keystore, psbt: &Psbt) -> Review {
+    review(psbt, keystore.network(), &Keys::new(keystore))
+}
+
+/// Parses `bytes` (binary, base64 or hex) and reviews it for this keystore.
+pub fn psbt_review(keystore: &Keystore, bytes: &[u8]) -> Result<Review, WalletError> {
+    Ok(review_with_keystore(keystore, &Psbt::from_any(bytes)?))
+}
+
+/// Parses `bytes` (binary, base64 or hex), signs every input of ours, and returns the
+/// signed PSBT's binary form with what was done.
+pub fn psbt_sign(keystore: &Keystore, bytes: &[u8], options: &SignOptions) -> Result<(Vec<u8>, SignReport), WalletError> {
+    let mut psbt = Psbt::from_any(bytes)?;
+    let report = sign(keystore, &mut psbt, options)?;
+    Ok((psbt.to_bytes(), report))
+}
+
+/// Which script a segwit v0 or legacy signature commits to, for key `pk` spending `spk`.
+enum Plan {
+    Legacy(Vec<u8>),
+    SegwitV0(Vec<u8>),
+}
+
+/// BIP-174 signer checks and the script code for `pk` (None: the key is not in this script).
+fn ecdsa_plan(input: &Input, spk: &[u8], pk: &[u8]) -> Result<Option<Plan>, &'static str> {
+    let h = hash160(pk);
+    let contains = |s: &[u8]| match ScriptKind::of(s) {
+        ScriptKind::Multisig { keys, .. } => keys.iter().any(|k| k == pk),
+        ScriptKind::P2pk(k) => k == pk,
+        _ => false,
+    };
+    let witness_script = |program: [u8; 32]| -> Result<&Vec<u8>, &'static str> {
+        let ws = input.witness_script.as_ref().ok_or("no witness script")?;
+        if sha256(ws) != program {
+            return Err("the witness script does not match");
+        }
+        Ok(ws)
+    };
+    Ok(match ScriptKind::of(spk) {
+        ScriptKind::P2pkh(k) => (k == h).then(|| Plan::Legacy(spk.to_vec())),
+        ScriptKind::P2pk(k) => (k == pk).then(|| Plan::Legacy(spk.to_vec())),
+        ScriptKind::P2wpkh(k) => (k == h && pk.len() == 33).then(|| Plan::SegwitV0(script::p2pkh(&h))),
+        ScriptKind::P2wsh(p) => {
+            let ws = witness_script(p)?;
+            contains(ws).then(|| Plan::SegwitV0(ws.clone()))
+        }
+        ScriptKind::P2sh(sh) => {
+            let redeem = input.redeem_script.as_ref().ok_or("no redeem script")?;
+            if hash160(redeem) != sh {
+                return Err("the redeem script does not match the output");
+            }
+            match ScriptKind::of(redeem) {
+                ScriptKind::P2wpkh(k) => (k == h && pk.len() == 33).then(|| Plan::SegwitV0(script::p2pkh(&h))),
+                ScriptKind::P2wsh(p) => {
+                    let ws = witness_script(p)?;
+                    contains(ws).then(|| Plan::SegwitV0(ws.clone()))
+                }
+                _ => contains(redeem).then(|| Plan::Legacy(redeem.clone())),
+            }
+        }
+        _ => None,
+    })
+}
+
+/// Signs every input of `psbt` that has a key of ours. Inputs already finalized, or not
+/// ours, are left alone; inputs of ours that fail a check are listed in `refused`.
+pub fn sign(keystore: &Keystore, psbt: &mut Psbt, options: &SignOptions) -> Result<SignReport, WalletError> {
+    let keys = Keys::new(keystore);
+    let tx = psbt.unsigned_tx()?;
+    let spent = psbt.spent_outputs();
+    let all_spent: Option<Vec<TxOut>> = spent.iter().cloned().collect();
+    let mut cache = SighashCache::new(&tx);
+    let mut report = SignReport::default();
+    for (i, (input, out)) in psbt.inputs.iter_mut().zip(&spent).enumerate() {
+        if input.is_finalized() {
+            continue;
+        }
+        let result = match out {
+            Some(out) if matches!(ScriptKind::of(&out.script_pubkey), ScriptKind::P2tr(_)) => {
+                sign_taproot(&keys, &mut cache, i, input, out, all_spent.as_deref(), options)
+            }
+            Some(out) => sign_ecdsa(&keys, &mut cache, i, input, out, options),
+            None => {
+                let ours = input.bip32_derivation.iter().any(|(k, s)| keys.owns(k, s))
+                    || input.tap_bip32_derivation.iter().any(|(x, s)| keys.owns(x, &s.source));
+                if ours { Err("the coin spent is not described, or its previous transaction does not match") } else { Ok(0) }
+            }
+        };
+        match result {
+            Ok(0) => {}
+            Ok(n) => {
+                report.signed.push((i, n));
+                report.signatures += n;
+            }
+            Err(why) => report.refused.push((i, why)),
+        }
+    }
+    Ok(report)
+}
+
+fn sign_ecdsa(
+    keys: &Keys<'_>,
+    cache: &mut SighashCache<'_>,
+    index: usize,
+    input: &mut Input,
+    out: &TxOut,
+    options: &SignOptions,
+) -> Result<usize, &'static str> {
+    let ours: Vec<(Vec<u8>, SecretKey)> =
+        input.bip32_derivation.iter().filter_map(|(k, s)| keys.secret(k, s).map(|secret| (k.clone(), secret))).collect();
+    if ours.is_empty() {
+        return Ok(0);
+    }
+    let hash_type = input.sighash_type.unwrap_or(SIGHASH_ALL);
+    if !matches!(hash_type & !0x80, 1..=3) {
+        return Err("unsupported sighash type");
+    }
+    let mut signed = 0;
+    for (pk, secret) in ours {
+        let digest = match ecdsa_plan(input, &out.script_pubkey, &pk)? {
+            None => continue,
+            Some(Plan::SegwitV0(code)) => cache.segwit_v0(index, &code, out.value, hash_type).map_err(|_| "sighash failed")?,
+            Some(Plan::Legacy(code)) => {
+                // BIP-174: a non-segwit input must come with its whole previous transaction.
+                if input.non_witness_utxo.is_none() {
+                    return Err("a legacy input needs its previous transaction");
+                }
+                cache.legacy(index, &code, hash_type).map_err(|_| "sighash failed")?
+            }
+        };
+        let mut sig = ecdsa_sign(&secret, &digest, options.nonce_mode).map_err(|_| "signing failed")?.to_der();
+        sig.push(hash_type as u8);
+        input.partial_sigs.insert(pk, sig);
+        signed += 1;
+    }
+    Ok(signed)
+}
+
+fn sign_taproot(
+    keys: &Keys<'_>,
+    cache: &mut SighashCache<'_>,
+    index: usize,
+    input: &mut Input,
+    out: &TxOut,
+    all_spent: Option<&[TxOut]>,
+    options: &SignOptions,
+) -> Result<usize, &'static str> {
+    let ScriptKind::P2tr(q) = ScriptKind::of(&out.script_pubkey) else { return Ok(0) };
+    let ours: Vec<([u8; 32], Vec<[u8; 32]>, SecretKey)> = input
+        .tap_bip32_derivation
+        .iter()
+        .filter_map(|(x, s)| keys.secret(x, &s.source).map(|secret| (*x, s.leaf_hashes.clone(), secret)))
+        .collect();
+    if ours.is_empty() {
+        return Ok(0);
+    }
+    let hash_type = match input.sighash_type {
+        None => 0u8,
+        Some(t @ (0x00..=0x03 | 0x81..=0x83)) => t as u8,
+        Some(_) => return Err("unsupported sighash type"),
+    };
+    // BIP-341 signs every spent amount and script (ANYONECANPAY: this one only, but the
+    // sighash code takes the whole list either way).
+    let spent = all_spent.ok_or("taproot signing needs every input's spent output")?;
+    let with_type = |sig: [u8; 64]| {
+        let mut v = sig.to_vec();
+        if hash_type != 0 {
+            v.push(hash_type);
+        }
+        v
+    };
+    let mut signed = 0;
+    for (x, leaf_hashes, secret) in ours {
+        if input.tap_internal_key == Some(x) {
+            if output_key(&x, input.tap_merkle_root.as_ref()).map(|k| k.0) != Some(q) {
+                return Err("the internal key and merkle root do not make this output's key");
+            }
+            let digest = cache.taproot(index, spent, hash_type, TaprootSpend::KeyPath { annex: None }).map_err(|_| "sighash failed")?;
+            let sig = taproot_key_sign(&secret, input.tap_merkle_root.as_ref(), &digest, &options.aux_rand).map_err(|_| "signing failed")?;
+            input.tap_key_sig = Some(with_type(sig));
+            signed += 1;
+        }
+        for leaf_hash in leaf_hashes {
+            let leaf = input
+                .tap_leaf_scripts
+                .iter()
+                .find(|(cb, (s, v))| tapleaf_hash(*v, s) == leaf_hash && control_block_commits(cb, s, *v, &q));
+            let Some((_, (leaf_script, _))) = leaf else { continue };
+            // The key must appear in the leaf (as a 32-byte push) for the signature to count.
+            let in_script = script::instructions(leaf_script)
+                .is_some_and(|ins| ins.iter().any(|i| *i == script::Instruction::Push(&x[..])));
+            if !in_script {
+                continue;
+            }
+            let spend = TaprootSpend::ScriptPath { annex: None, leaf_hash, codesep_pos: 0xffff_ffff };
+            let digest = cache.taproot(index, spent, hash_type, spend).map_err(|_| "sighash failed")?;
+            let sig = schnorr_sign(&secret, &digest, &options.aux_rand).map_err(|_| "signing failed")?;
+            input.tap_script_sigs.insert((x, leaf_hash), with_type(sig));
+            signed += 1;
+        }
+    }
+    Ok(signed)
+}

@@ -1,0 +1,184 @@
+//! PSBT formats judged by the BIP-174, BIP-370 and BIP-371 vectors: every invalid case is
+//! refused with a typed error, every valid one parses and writes back to the same bytes, and
+//! the Combiner, Finalizer and Extractor roles produce the BIP-174 workflow's bytes exactly.
+//! (The Signer role is the wallet's: tests/wallet/psbt.rs.)
+
+use super::common::{hex, unhex, vectors};
+use peerpage::btc::psbt::{Psbt, PsbtError, Where};
+use peerpage::error::CoreError;
+use serde_json::Value;
+
+fn cases<'a>(v: &'a Value, section: &str) -> impl Iterator<Item = (&'a str, Vec<u8>)> {
+    v[section].as_array().unwrap().iter().map(|c| (c["description"].as_str().unwrap(), unhex(c["hex"].as_str().unwrap())))
+}
+
+fn psbt_hex(v: &Value) -> Vec<u8> {
+    unhex(v["expected_psbt"]["hex"].as_str().unwrap())
+}
+
+const FILES: [&str; 3] = ["bip174_psbt_vectors.json", "bip370_psbtv2_vectors.json", "bip371_taproot_psbt_vectors.json"];
+
+#[test]
+fn every_invalid_vector_is_refused_with_a_typed_error() {
+    let mut n = 0;
+    for file in FILES {
+        let v = vectors(file);
+        for (d, bytes) in cases(&v, "invalid") {
+            let err = Psbt::from_bytes(&bytes).expect_err(d);
+            assert!(err.code().starts_with("btc.psbt."), "{d}: {err}");
+            n += 1;
+        }
+    }
+    assert_eq!(n, 20 + 24 + 11);
+}
+
+#[test]
+fn invalid_vectors_fail_for_the_reason_they_describe() {
+    let v = vectors("bip174_psbt_vectors.json");
+    let expect = |i: usize| Psbt::from_bytes(&unhex(v["invalid"][i]["hex"].as_str().unwrap())).unwrap_err();
+    assert_eq!(expect(0), PsbtError::BadMagic);
+    assert_eq!(expect(2), PsbtError::UnsignedTxNotEmpty);
+    assert_eq!(expect(3), PsbtError::MissingField { at: Where::Global, key_type: 0 });
+    assert_eq!(expect(4), PsbtError::DuplicateKey { at: Where::Input(0), key_type: 0 });
+    assert_eq!(expect(7), PsbtError::InvalidKey { at: Where::Input(0), key_type: 2 });
+    let v2 = vectors("bip370_psbtv2_vectors.json");
+    for c in v2["invalid"].as_array().unwrap() {
+        let d = c["description"].as_str().unwrap();
+        let err = Psbt::from_bytes(&unhex(c["hex"].as_str().unwrap())).unwrap_err();
+        let kind_ok = if d.starts_with("PSBTv0 but with") || d.contains("but with PSBT_GLOBAL_UNSIGNED_TX") {
+            matches!(err, PsbtError::WrongVersionField { .. })
+        } else if d.contains("missing") {
+            matches!(err, PsbtError::MissingField { .. })
+        } else {
+            matches!(err, PsbtError::InvalidValue { at: Where::Input(0), .. })
+        };
+        assert!(kind_ok, "{d}: {err:?}");
+    }
+    let v371 = vectors("bip371_taproot_psbt_vectors.json");
+    for c in v371["invalid"].as_array().unwrap() {
+        let d = c["description"].as_str().unwrap();
+        let err = Psbt::from_bytes(&unhex(c["hex"].as_str().unwrap())).unwrap_err();
+        assert!(matches!(err, PsbtError::InvalidKey { .. } | PsbtError::InvalidValue { .. }), "{d}: {err:?}");
+    }
+}
+
+#[test]
+fn every_valid_vector_parses_and_writes_back_the_same_bytes() {
+    let mut n = 0;
+    for file in FILES {
+        let v = vectors(file);
+        for section in ["valid", "timelock_determination"] {
+            if v[section].is_null() {
+                continue;
+            }
+            for (d, bytes) in cases(&v, section) {
+                let psbt = Psbt::from_bytes(&bytes).unwrap_or_else(|e| panic!("{d}: {e}"));
+                assert_eq!(hex(&psbt.to_bytes()), hex(&bytes), "{d}");
+                // The base64 given parses to the same PSBT, and text input works both ways.
+                let b64 = v[section].as_array().unwrap().iter().find(|c| c["description"] == d).unwrap()["base64"].as_str().unwrap();
+                assert_eq!(Psbt::from_text(b64).unwrap(), psbt, "{d}");
+                assert_eq!(Psbt::from_any(hex(&bytes).as_bytes()).unwrap(), psbt, "{d}");
+                assert_eq!(psbt.to_base64(), b64, "{d}");
+                n += 1;
+            }
+        }
+    }
+    assert_eq!(n, 10 + 14 + 9 + 6);
+}
+
+#[test]
+fn versions_convert_both_ways_without_loss() {
+    for file in FILES {
+        let v = vectors(file);
+        for (d, bytes) in cases(&v, "valid") {
+            let psbt = Psbt::from_bytes(&bytes).unwrap();
+            let other = if psbt.version == 0 { 2 } else { 0 };
+            let converted = psbt.to_version(other).unwrap();
+            let reparsed = Psbt::from_bytes(&converted.to_bytes()).unwrap();
+            assert_eq!(reparsed, converted, "{d}");
+            assert_eq!(reparsed.unsigned_tx().unwrap(), psbt.unsigned_tx().unwrap(), "{d}: same transaction");
+            if psbt.version == 0 {
+                assert_eq!(reparsed.to_version(0).unwrap().to_bytes(), bytes, "{d}: v0 → v2 → v0");
+            }
+        }
+    }
+}
+
+#[test]
+fn bip370_lock_time_determination() {
+    let v = vectors("bip370_psbtv2_vectors.json");
+    for c in v["timelock_determination"].as_array().unwrap() {
+        let psbt = Psbt::from_bytes(&unhex(c["hex"].as_str().unwrap())).unwrap();
+        let d = c["description"].as_str().unwrap();
+        match c["expected_locktime"].as_u64() {
+            Some(t) => assert_eq!(psbt.lock_time().unwrap(), t as u32, "{d}"),
+            None => assert_eq!(psbt.lock_time(), Err(PsbtError::LockTimeConflict), "{d}"),
+        }
+    }
+}
+
+#[test]
+fn bip174_combiner_finalizer_and_extractor_roles_byte_for_byte() {
+    let w = &vectors("bip174_psbt_vectors.json")["workflow"];
+    let signed: Vec<Psbt> = w["signers"].as_array().unwrap().iter().map(|s| Psbt::from_bytes(&psbt_hex(s)).unwrap()).collect();
+    let mut combined = signed[0].clone();
+    combined.combine(&signed[1]).unwrap();
+    assert_eq!(hex(&combined.to_bytes()), hex(&psbt_hex(&w["combiner"])));
+    // Combining is symmetric here: the two signers touched different keys.
+    let mut other_way = signed[1].clone();
+    other_way.combine(&signed[0]).unwrap();
+    assert_eq!(other_way, combined);
+
+    let report = combined.finalize();
+    assert_eq!((report.finalized, report.complete), (vec![0, 1], true));
+    assert_eq!(hex(&combined.to_bytes()), hex(&psbt_hex(&w["finalizer"])));
+    let tx = combined.extract().unwrap();
+    assert_eq!(hex(&tx.to_bytes()), w["extractor"]["expected_tx_hex"].as_str().unwrap());
+
+    // One call does both, from base64 text.
+    let done = peerpage::btc::psbt::finalize_and_extract(w["combiner"]["expected_psbt"]["base64"].as_str().unwrap().as_bytes()).unwrap();
+    assert_eq!(hex(&done.tx.unwrap()), w["extractor"]["expected_tx_hex"].as_str().unwrap());
+    assert_eq!(done.txid.unwrap(), tx.txid().to_string());
+
+    // A single signer's PSBT cannot be finalized (2-of-2 multisig needs both) nor extracted.
+    let mut half = signed[0].clone();
+    let report = half.finalize();
+    assert!(!report.complete && report.pending.len() == 2, "{report:?}");
+    assert_eq!(half.extract(), Err(PsbtError::NotFinalized(0)));
+}
+
+#[test]
+fn bip174_combiner_keeps_unknown_fields_of_both() {
+    let c = &vectors("bip174_psbt_vectors.json")["workflow"]["combiner_unknown"];
+    let parts: Vec<Psbt> = c["psbts_hex"].as_array().unwrap().iter().map(|h| Psbt::from_bytes(&unhex(h.as_str().unwrap())).unwrap()).collect();
+    let mut combined = parts[0].clone();
+    combined.combine(&parts[1]).unwrap();
+    assert_eq!(hex(&combined.to_bytes()), hex(&psbt_hex(c)));
+}
+
+#[test]
+fn combining_psbts_of_different_transactions_is_refused() {
+    let v = vectors("bip174_psbt_vectors.json");
+    let a = Psbt::from_bytes(&unhex(v["valid"][0]["hex"].as_str().unwrap())).unwrap();
+    let b = Psbt::from_bytes(&unhex(v["valid"][3]["hex"].as_str().unwrap())).unwrap();
+    assert_eq!(a.clone().combine(&b), Err(PsbtError::DifferentTransactions));
+}
+
+#[test]
+fn hostile_variations_of_valid_vectors_never_panic() {
+    // Every truncation and every single-byte change of each valid vector: errors are fine,
+    // panics are not, and anything that parses round-trips.
+    for file in FILES {
+        let v = vectors(file);
+        for (_, bytes) in cases(&v, "valid") {
+            for cut in 0..bytes.len() {
+                peerpage::btc::psbt::fuzz_parse(&bytes[..cut]);
+            }
+            for i in (0..bytes.len()).step_by(3) {
+                let mut m = bytes.clone();
+                m[i] ^= 0x41;
+                peerpage::btc::psbt::fuzz_parse(&m);
+            }
+        }
+    }
+}
