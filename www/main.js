@@ -74,6 +74,7 @@ async function boot () {
   $('core-version').textContent = version()
   $('core-status').dataset.state = 'ready'
   $('core-status').textContent = 'core ready'
+  import('./ui/wallet.js').then(m => m.startWallet($('view-wallet'))).catch(err => console.error('wallet view:', err))
   const started = await startPump()
   const addFlow = new AddFlow({ pump: started && started.pump, tracker: DEFAULT_TRACKER, showError, clearError })
   if (started) {

@@ -3,6 +3,7 @@
 
 mod formats;
 mod qr;
+mod wallet;
 
 use crate::error::CoreError;
 use wasm_bindgen::prelude::*;

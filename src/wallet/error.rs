@@ -33,6 +33,8 @@ pub enum WalletError {
     UnsupportedAddress,
     /// The PSBT to sign does not parse or its transaction cannot be built.
     Psbt(crate::btc::psbt::PsbtError),
+    /// A key, address or vault of another network than the one chosen.
+    WrongNetwork,
 }
 
 impl fmt::Display for WalletError {
@@ -51,6 +53,7 @@ impl fmt::Display for WalletError {
             Self::Refused => write!(f, "wrong passphrase (or the vault was altered)"),
             Self::UnsupportedAddress => write!(f, "this address type cannot sign this message format"),
             Self::Psbt(e) => write!(f, "{e}"),
+            Self::WrongNetwork => write!(f, "this key belongs to another network (mainnet and test networks do not mix)"),
         }
     }
 }
@@ -71,6 +74,7 @@ impl CoreError for WalletError {
             Self::Refused => "wallet.refused",
             Self::UnsupportedAddress => "wallet.unsupported-address",
             Self::Psbt(e) => e.code(),
+            Self::WrongNetwork => "wallet.wrong-network",
         }
     }
     fn fault(&self) -> Fault {

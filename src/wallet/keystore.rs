@@ -88,6 +88,28 @@ impl Keystore {
         }
     }
 
+    /// The same keys on `network`, which must share the imported key's prefixes (an xprv
+    /// or WIF says only "mainnet" or "a test network"; the user picks which test network).
+    pub fn on_network(mut self, network: Network) -> Result<Self, WalletError> {
+        if !self.network.shares_prefixes_with(network) {
+            return Err(WalletError::WrongNetwork);
+        }
+        self.network = network;
+        if let Secret::Single(key) = &mut self.secret {
+            key.network = network;
+        }
+        Ok(self)
+    }
+
+    /// What the keystore holds: `"phrase"`, `"xprv"` or `"single key"`.
+    pub fn kind(&self) -> &'static str {
+        match &self.secret {
+            Secret::Phrase { .. } => "phrase",
+            Secret::Extended(_) => "xprv",
+            Secret::Single(_) => "single key",
+        }
+    }
+
     /// The network the keys are for.
     pub fn network(&self) -> Network {
         self.network

@@ -1,0 +1,367 @@
+//! The wallet for the page: a `Wallet` handle around the keystore. Nothing here returns
+//! private material: the recovery phrase leaves once, through `takeBackupPhrase` right
+//! after `create`; the vault blob is encrypted before JS sees it.
+
+use super::{js_error, to_js};
+use crate::btc::bip21::{parse_btc, PaymentUri};
+use crate::btc::{Address, Network};
+use crate::error::{CoreError, Fault};
+use crate::wallet::bip322::{self, Bip322Format, Bip322Verdict};
+use crate::wallet::chain::{self, Chain};
+use crate::wallet::{message, DerivationPath, Keystore, Language, Mnemonic, ScriptType, VaultParams, WalletError};
+use base64ct::Encoding;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+/// Misuse of the binding itself (a name the page should never send).
+#[derive(Debug)]
+struct BadArgument(&'static str, String);
+
+impl core::fmt::Display for BadArgument {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "unknown {} {:?}", self.0, self.1)
+    }
+}
+
+impl CoreError for BadArgument {
+    fn code(&self) -> &'static str {
+        "wallet.bad-argument"
+    }
+    fn fault(&self) -> Fault {
+        Fault::ApiMisuse
+    }
+}
+
+fn network(name: &str) -> Result<Network, JsValue> {
+    Network::from_name(name).ok_or_else(|| js_error(&BadArgument("network", name.into())))
+}
+
+fn script_type(name: &str) -> Result<ScriptType, JsValue> {
+    Ok(match name {
+        "p2pkh" => ScriptType::P2pkh,
+        "p2sh-p2wpkh" => ScriptType::P2shP2wpkh,
+        "p2wpkh" => ScriptType::P2wpkh,
+        "p2tr" => ScriptType::P2tr,
+        other => return Err(js_error(&BadArgument("script type", other.into()))),
+    })
+}
+
+fn chain_of(n: u32) -> Result<Chain, JsValue> {
+    match n {
+        0 => Ok(Chain::Receive),
+        1 => Ok(Chain::Change),
+        _ => Err(js_error(&BadArgument("chain", n.to_string()))),
+    }
+}
+
+fn err(e: WalletError) -> JsValue {
+    js_error(&e)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AccountView {
+    script_type: String,
+    path: String,
+    fingerprint: String,
+    /// SLIP-132 form: xpub (BIP-44/86), ypub (49), zpub (84); t/u/vpub on test networks.
+    xpub: String,
+    receive_descriptor: String,
+    change_descriptor: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AddressView {
+    index: u32,
+    address: String,
+    path: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ScanView {
+    used: Vec<u32>,
+    next_unused: u32,
+    next_address: String,
+    next_path: String,
+    addresses: Vec<AddressView>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VerifyView {
+    /// `bip137` or `bip322`.
+    format: &'static str,
+    /// `valid`, `invalid` or `inconclusive`.
+    verdict: &'static str,
+    reason: Option<String>,
+    lock_time: Option<u32>,
+    sequence: Option<u32>,
+}
+
+/// A wallet held in wasm memory. Free it (`wallet.free()`) to lock: the keys are zeroized.
+#[wasm_bindgen]
+pub struct Wallet {
+    store: Keystore,
+    /// The new phrase, until the page takes it for the one-time backup screen.
+    backup: Option<Zeroizing<String>>,
+}
+
+#[wasm_bindgen]
+impl Wallet {
+    /// A new wallet from `entropy` (16–32 bytes from crypto.getRandomValues) on `network`,
+    /// with an optional BIP-39 passphrase.
+    pub fn create(entropy: &[u8], network_name: &str, bip39_passphrase: &str) -> Result<Wallet, JsValue> {
+        let network = network(network_name)?;
+        let phrase = Mnemonic::from_entropy(entropy, Language::English).map_err(err)?.phrase();
+        let store = Keystore::from_mnemonic(&phrase, bip39_passphrase, network).map_err(err)?;
+        Ok(Wallet { store, backup: Some(phrase) })
+    }
+
+    /// Imports a recovery phrase (any BIP-39 language).
+    #[wasm_bindgen(js_name = fromMnemonic)]
+    pub fn from_mnemonic(phrase: &str, bip39_passphrase: &str, network_name: &str) -> Result<Wallet, JsValue> {
+        let store = Keystore::from_mnemonic(phrase, bip39_passphrase, network(network_name)?).map_err(err)?;
+        Ok(Wallet { store, backup: None })
+    }
+
+    /// Imports an extended private key (xprv/tprv or a SLIP-132 form).
+    #[wasm_bindgen(js_name = fromXprv)]
+    pub fn from_xprv(text: &str, network_name: &str) -> Result<Wallet, JsValue> {
+        let network = network(network_name)?;
+        let store = Keystore::from_xprv(text).and_then(|s| s.on_network(network)).map_err(err)?;
+        Ok(Wallet { store, backup: None })
+    }
+
+    /// Imports one WIF private key.
+    #[wasm_bindgen(js_name = fromWif)]
+    pub fn from_wif(text: &str, network_name: &str) -> Result<Wallet, JsValue> {
+        let network = network(network_name)?;
+        let store = Keystore::from_wif(text).and_then(|s| s.on_network(network)).map_err(err)?;
+        Ok(Wallet { store, backup: None })
+    }
+
+    /// Opens a vault blob sealed by [`Wallet::seal`].
+    pub fn unlock(blob: &[u8], passphrase: &str, network_name: &str) -> Result<Wallet, JsValue> {
+        let store = Keystore::unlock(blob, passphrase, network(network_name)?).map_err(err)?;
+        Ok(Wallet { store, backup: None })
+    }
+
+    /// The recovery phrase of a wallet just created, once; `undefined` ever after.
+    #[wasm_bindgen(js_name = takeBackupPhrase)]
+    pub fn take_backup_phrase(&mut self) -> Option<String> {
+        self.backup.take().map(|p| p.as_str().to_owned())
+    }
+
+    /// Whether `words[i]` is word number `positions[i]` (1-based) of the phrase: the backup
+    /// check, done here so the page need not keep the phrase to ask for words.
+    #[wasm_bindgen(js_name = checkBackupWords)]
+    pub fn check_backup_words(&self, positions: Vec<u32>, words: Vec<String>) -> bool {
+        let Some(phrase) = self.store.backup_phrase() else { return false };
+        let list: Vec<&str> = phrase.split_whitespace().collect();
+        !positions.is_empty()
+            && positions.len() == words.len()
+            && positions.iter().zip(&words).all(|(&p, w)| {
+                let i = p as usize;
+                i >= 1 && list.get(i - 1).is_some_and(|x| *x == w.trim().to_lowercase())
+            })
+    }
+
+    /// Number of words in the phrase (0 for xprv or WIF wallets).
+    #[wasm_bindgen(js_name = wordCount)]
+    pub fn word_count(&self) -> u32 {
+        self.store.backup_phrase().map_or(0, |p| p.split_whitespace().count() as u32)
+    }
+
+    /// Encrypts the phrase under `passphrase` for IndexedDB (scrypt, XChaCha20-Poly1305).
+    /// `salt` (16 bytes) and `nonce` (24) must be fresh from crypto.getRandomValues;
+    /// `log_n` picks the scrypt cost (15 unless a test asks for less).
+    pub fn seal(&self, passphrase: &str, salt: &[u8], nonce: &[u8], log_n: Option<u8>) -> Result<Vec<u8>, JsValue> {
+        let salt: &[u8; 16] = salt.try_into().map_err(|_| js_error(&BadArgument("salt length", salt.len().to_string())))?;
+        let nonce: &[u8; 24] = nonce.try_into().map_err(|_| js_error(&BadArgument("nonce length", nonce.len().to_string())))?;
+        let params = VaultParams { log_n: log_n.unwrap_or(VaultParams::default().log_n), ..VaultParams::default() };
+        self.store.seal(passphrase, params, salt, nonce).map_err(err)
+    }
+
+    /// `"phrase"`, `"xprv"` or `"single key"`.
+    #[wasm_bindgen(getter)]
+    pub fn kind(&self) -> String {
+        self.store.kind().to_owned()
+    }
+
+    /// The network's name.
+    #[wasm_bindgen(getter)]
+    pub fn network(&self) -> String {
+        self.store.network().name().to_owned()
+    }
+
+    /// Account `index` of `script_type`: `{scriptType, path, fingerprint, xpub,
+    /// receiveDescriptor, changeDescriptor}`.
+    pub fn account(&self, script_type_name: &str, index: u32) -> Result<JsValue, JsValue> {
+        let account = self.store.account(script_type(script_type_name)?, index).map_err(err)?;
+        to_js(&AccountView {
+            script_type: script_type_name.to_owned(),
+            path: account.path.to_string(),
+            fingerprint: crate::btc::encoding::to_hex(&account.master_fingerprint),
+            xpub: account.xpub.to_base58(),
+            receive_descriptor: account.descriptor(0),
+            change_descriptor: account.descriptor(1),
+        })
+    }
+
+    /// `count` addresses of a chain from `start`: `[{index, address, path}]`. A WIF wallet
+    /// has one address per script type (index 0).
+    pub fn addresses(&self, script_type_name: &str, account: u32, chain: u32, start: u32, count: u32) -> Result<JsValue, JsValue> {
+        let st = script_type(script_type_name)?;
+        if self.store.kind() == "single key" {
+            let key = self.store.public_key(None).map_err(err)?;
+            let address = st.address(&key, self.store.network()).to_string();
+            return to_js(&vec![AddressView { index: 0, address, path: String::new() }]);
+        }
+        chain_of(chain)?;
+        let acc = self.store.account(st, account).map_err(err)?;
+        let mut out = Vec::new();
+        for index in start..start.saturating_add(count.min(1000)) {
+            let address = acc.address(chain, index).map_err(err)?.to_string();
+            out.push(AddressView { index, address, path: format!("{}/{chain}/{index}", acc.path) });
+        }
+        to_js(&out)
+    }
+
+    /// Scans a chain against the addresses the page has seen used (a string array) with
+    /// `gap_limit` (20 if 0): `{used, nextUnused, nextAddress, nextPath, addresses}`.
+    #[wasm_bindgen(js_name = scanChain)]
+    pub fn scan_chain(&self, script_type_name: &str, account: u32, chain: u32, used: Vec<String>, gap_limit: u32) -> Result<JsValue, JsValue> {
+        let acc = self.store.account(script_type(script_type_name)?, account).map_err(err)?;
+        let used: std::collections::HashSet<String> = used.into_iter().map(|s| s.trim().to_lowercase()).collect();
+        let gap = if gap_limit == 0 { chain::DEFAULT_GAP_LIMIT } else { gap_limit };
+        let scan = chain::scan(&acc, chain_of(chain)?, gap, |a| used.contains(&a.to_string().to_lowercase())).map_err(err)?;
+        let path = |i: u32| format!("{}/{chain}/{i}", acc.path);
+        let next_address = acc.address(chain, scan.next_unused).map_err(err)?.to_string();
+        to_js(&ScanView {
+            used: scan.used.clone(),
+            next_unused: scan.next_unused,
+            next_address,
+            next_path: path(scan.next_unused),
+            addresses: scan
+                .addresses
+                .iter()
+                .enumerate()
+                .map(|(i, a)| AddressView { index: i as u32, address: a.to_string(), path: path(i as u32) })
+                .collect(),
+        })
+    }
+
+    /// Signs `text` for an address of ours: `format` is `bip137`, `bip322-simple` or
+    /// `bip322-full`; `aux_rand` (32 bytes) is fresh randomness for taproot signatures.
+    /// A WIF wallet ignores account, chain and index. Returns `{address, signature}`.
+    #[wasm_bindgen(js_name = signMessage)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn sign_message(
+        &self,
+        script_type_name: &str,
+        account: u32,
+        chain: u32,
+        index: u32,
+        text: &str,
+        format: &str,
+        aux_rand: &[u8],
+    ) -> Result<JsValue, JsValue> {
+        let st = script_type(script_type_name)?;
+        let (path, address) = if self.store.kind() == "single key" {
+            let key = self.store.public_key(None).map_err(err)?;
+            (None, st.address(&key, self.store.network()))
+        } else {
+            chain_of(chain)?;
+            let acc = self.store.account(st, account).map_err(err)?;
+            let path = DerivationPath::parse(&format!("{}/{chain}/{index}", acc.path)).map_err(err)?;
+            (Some(path), acc.address(chain, index).map_err(err)?)
+        };
+        let aux: [u8; 32] = aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
+        let signature = match format {
+            "bip137" => self.store.sign_message(path.as_ref(), st, text.as_bytes()),
+            "bip322-simple" => self.store.sign_bip322(path.as_ref(), st, text.as_bytes(), Bip322Format::Simple, &aux),
+            "bip322-full" => self.store.sign_bip322(path.as_ref(), st, text.as_bytes(), Bip322Format::Full, &aux),
+            other => return Err(js_error(&BadArgument("message format", other.into()))),
+        }
+        .map_err(err)?;
+        let out = js_sys::Object::new();
+        js_sys::Reflect::set(&out, &"address".into(), &address.to_string().into())?;
+        js_sys::Reflect::set(&out, &"signature".into(), &signature.into())?;
+        Ok(out.into())
+    }
+}
+
+/// Verifies a signed message (BIP-137 or BIP-322, told apart by form) for `address` on
+/// `network`: `{format, verdict: valid|invalid|inconclusive, reason, lockTime, sequence}`.
+/// Text that is not a signature, or an address of another network, throws.
+#[wasm_bindgen(js_name = verifyMessage)]
+pub fn verify_message(address: &str, text: &str, signature: &str, network_name: &str) -> Result<JsValue, JsValue> {
+    let address = Address::parse(address, network(network_name)?).map_err(|e| js_error(&e))?;
+    let sig = signature.trim();
+    // BIP-137 is 65 bytes with a header of 27..42; an unprefixed BIP-322 simple signature
+    // starts with its witness item count instead.
+    let legacy = !matches!(sig.get(..3), Some("smp" | "ful" | "pof"))
+        && base64ct::Base64::decode_vec(sig).is_ok_and(|b| b.len() == 65 && (27..=42).contains(&b[0]));
+    let view = if legacy {
+        let ok = message::verify_message(&address, text.as_bytes(), sig).map_err(err)?;
+        VerifyView {
+            format: "bip137",
+            verdict: if ok { "valid" } else { "invalid" },
+            reason: (!ok).then(|| "the signature is not by this address's key for this message".into()),
+            lock_time: None,
+            sequence: None,
+        }
+    } else {
+        match bip322::verify(&address, text.as_bytes(), sig).map_err(err)? {
+            Bip322Verdict::Valid { lock_time, sequence } => {
+                VerifyView { format: "bip322", verdict: "valid", reason: None, lock_time: Some(lock_time), sequence: Some(sequence) }
+            }
+            Bip322Verdict::Invalid(why) => {
+                VerifyView { format: "bip322", verdict: "invalid", reason: Some(why.into()), lock_time: None, sequence: None }
+            }
+            Bip322Verdict::Inconclusive(why) => {
+                VerifyView { format: "bip322", verdict: "inconclusive", reason: Some(why.into()), lock_time: None, sequence: None }
+            }
+        }
+    };
+    to_js(&view)
+}
+
+/// Builds a BIP-21 URI for `address` with an optional amount (decimal BTC text, "" for
+/// none) and label.
+#[wasm_bindgen(js_name = paymentUri)]
+pub fn payment_uri(address: &str, network_name: &str, amount_btc: &str, label: &str) -> Result<String, JsValue> {
+    let address = Address::parse(address, network(network_name)?).map_err(|e| js_error(&e))?;
+    let mut uri = PaymentUri::new(address);
+    if !amount_btc.trim().is_empty() {
+        uri.amount = Some(parse_btc(amount_btc.trim()).ok_or_else(|| js_error(&crate::btc::bip21::UriError::BadAmount))?);
+    }
+    if !label.trim().is_empty() {
+        uri.label = Some(label.trim().to_owned());
+    }
+    Ok(uri.to_uri())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UriView {
+    address: String,
+    amount_sat: Option<f64>,
+    label: Option<String>,
+    message: Option<String>,
+}
+
+/// Reads a BIP-21 URI: `{address, amountSat, label, message}`.
+#[wasm_bindgen(js_name = parsePaymentUri)]
+pub fn parse_payment_uri(text: &str, network_name: &str) -> Result<JsValue, JsValue> {
+    let uri = PaymentUri::parse(text, network(network_name)?).map_err(|e| js_error(&e))?;
+    to_js(&UriView {
+        address: uri.address.to_string(),
+        amount_sat: uri.amount.map(|a| a.to_sat() as f64),
+        label: uri.label,
+        message: uri.message,
+    })
+}

@@ -1,0 +1,132 @@
+// The Wallet tab in a real browser: import the BIP-84 test phrase and see BIP-84's first
+// address (and its QR code, read back by jsQR); seal it into the IndexedDB vault, lock,
+// refuse a wrong passphrase, unlock; sign a message; explain bad input in words.
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer, launchPeer, openPage, decodeQrPng } from './harness.mjs'
+
+const ABANDON = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'
+// BIP-84's published vectors for this phrase (m/84'/0'/0').
+const FIRST = 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu'
+const SECOND = 'bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g'
+const ZPUB = 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs'
+
+let server, peer
+
+before(async () => {
+  server = await startServer()
+  peer = await launchPeer(server.url.replace(/\/$/, ''))
+  await openPage(peer.page, `${server.url}#wallet`)
+  await peer.page.waitForSelector('#w-network')
+})
+
+after(async () => {
+  await peer?.close()
+  await server?.close()
+})
+
+test('importing the BIP-84 phrase on mainnet shows its first address, zpub and a BIP-21 QR code', async () => {
+  const { page } = peer
+  await page.selectOption('#w-network', 'mainnet')
+  assert.match(await page.textContent('#w-network-badge'), /MAINNET/)
+  await page.fill('#w-import-text', 'abandon abandon nonsense')
+  await page.click('#w-import')
+  assert.match(await page.textContent('#w-setup-error'), /wallet\.bad-mnemonic/)
+  await page.fill('#w-import-text', ABANDON)
+  await page.click('#w-import')
+  await page.fill('#w-vault-pass', 'correct horse battery')
+  await page.fill('#w-vault-pass2', 'correct horse battery')
+  await page.click('#w-save')
+  await page.waitForSelector('#w-next-address')
+  await page.waitForFunction(a => document.getElementById('w-next-address').textContent === a, FIRST)
+  assert.equal(await page.textContent('#w-xpub'), ZPUB)
+  assert.match(await page.textContent('#w-desc-receive'), /^wpkh\(\[73c5da0a\/84'\/0'\/0'\]xpub[1-9A-Za-z]+\/0\/\*\)#[a-z0-9]{8}$/)
+  const qr = decodeQrPng(await page.locator('#w-qr').screenshot())
+  assert.equal(qr, `BITCOIN:${FIRST.toUpperCase()}`)
+  await page.fill('#w-amount', '0.001')
+  await page.fill('#w-label', 'tip jar')
+  await page.waitForFunction(() => document.getElementById('w-uri').textContent.includes('amount'))
+  assert.equal(await page.textContent('#w-uri'), `bitcoin:${FIRST}?amount=0.001&label=tip%20jar`)
+  assert.equal(decodeQrPng(await page.locator('#w-qr').screenshot()), `bitcoin:${FIRST}?amount=0.001&label=tip%20jar`)
+  await page.fill('#w-amount', '0.000000001')
+  await page.waitForFunction(() => document.getElementById('w-amount').getAttribute('aria-invalid') === 'true')
+  await page.fill('#w-amount', '')
+  // Marking the address used hands out the next one (the gap-limit scan).
+  await page.click('#w-mark-used')
+  await page.waitForFunction(a => document.getElementById('w-next-address').textContent === a, SECOND)
+  assert.deepEqual(peer.errors, [])
+})
+
+test('a message signed in the page verifies there; a changed message does not', async () => {
+  const { page } = peer
+  for (const format of ['bip322-simple', 'bip322-full', 'bip137']) {
+    await page.selectOption('#w-msg-format', format)
+    await page.fill('#w-msg-text', 'peerpage e2e')
+    await page.click('#w-msg-sign')
+    await page.waitForFunction(() => document.getElementById('w-msg-signature').textContent.length > 0)
+    const signature = await page.textContent('#w-msg-signature')
+    assert.equal(await page.textContent('#w-msg-address'), FIRST)
+    await page.fill('#w-ver-address', FIRST)
+    await page.fill('#w-ver-text', 'peerpage e2e')
+    await page.fill('#w-ver-signature', signature)
+    await page.click('#w-verify')
+    assert.equal(await page.getAttribute('#w-ver-result', 'data-verdict'), 'valid', format)
+    await page.fill('#w-ver-text', 'peerpage e2f')
+    await page.click('#w-verify')
+    assert.equal(await page.getAttribute('#w-ver-result', 'data-verdict'), 'invalid', format)
+  }
+  await page.fill('#w-ver-address', 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx')
+  await page.click('#w-verify')
+  assert.match(await page.textContent('#w-ver-result'), /address\.wrong-network/)
+})
+
+test('the vault locks, refuses a wrong passphrase and unlocks with the right one', async () => {
+  const { page } = peer
+  await page.click('#w-lock')
+  await page.waitForSelector('#w-unlock-pass')
+  assert.equal(await page.isVisible('#w-next-address'), false)
+  await page.fill('#w-unlock-pass', 'wrong horse')
+  await page.click('#w-unlock')
+  assert.match(await page.textContent('#w-setup-error'), /wallet\.refused/)
+  // A reload keeps the vault (IndexedDB) and nothing else.
+  await openPage(page, `${server.url}#wallet`)
+  await page.waitForSelector('#w-unlock-pass')
+  await page.fill('#w-unlock-pass', 'correct horse battery')
+  await page.click('#w-unlock')
+  await page.waitForFunction(a => document.getElementById('w-next-address')?.textContent === a, SECOND)
+  const stored = await page.evaluate(() => new Promise((resolve, reject) => {
+    const req = indexedDB.open('peerpage-wallet')
+    req.onsuccess = () => {
+      const get = req.result.transaction('vault').objectStore('vault').get('main')
+      get.onsuccess = () => resolve(new TextDecoder('latin1').decode(get.result.blob))
+      get.onerror = reject
+    }
+  }))
+  assert.ok(stored.startsWith('PPVAULT'))
+  assert.equal(stored.includes('abandon'), false, 'the stored vault holds no phrase in the clear')
+})
+
+test('create shows the phrase once and asks for words back', async () => {
+  const { page } = peer
+  await page.click('#w-lock')
+  await page.selectOption('#w-network', 'testnet')
+  await page.click('#w-create')
+  const words = await page.$$eval('#w-mnemonic li', lis => lis.map(li => li.textContent))
+  assert.equal(words.length, 12)
+  await page.click('#w-backup-done')
+  assert.equal(await page.$('#w-mnemonic'), null)
+  const inputs = await page.$$('#w-confirm-form input')
+  for (const input of inputs) await input.fill('zoo')
+  await page.click('#w-confirm')
+  const wrong = words.every((w, i) => w === 'zoo')
+  if (!wrong) assert.equal(await page.isVisible('#w-confirm-form .error-text'), true)
+  for (const input of inputs) {
+    const position = Number(await input.getAttribute('data-position'))
+    await input.fill(words[position - 1])
+  }
+  await page.click('#w-confirm')
+  await page.click('#w-skip-save')
+  await page.waitForFunction(() => /^tb1q/.test(document.getElementById('w-next-address')?.textContent || ''))
+  assert.deepEqual(peer.errors, [])
+})
