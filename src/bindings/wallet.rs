@@ -8,7 +8,7 @@ use crate::btc::{Address, Network};
 use crate::error::{CoreError, Fault};
 use crate::wallet::bip322::{self, Bip322Format, Bip322Verdict};
 use crate::wallet::chain::{self, Chain};
-use crate::wallet::{message, DerivationPath, Keystore, Language, Mnemonic, ScriptType, VaultParams, WalletError};
+use crate::wallet::{message, DerivationPath, Keystore, Language, Mnemonic, NonceMode, ScriptType, VaultParams, WalletError};
 use base64ct::Encoding;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -292,6 +292,28 @@ impl Wallet {
         js_sys::Reflect::set(&out, &"signature".into(), &signature.into())?;
         Ok(out.into())
     }
+
+    /// Reviews a PSBT (binary, base64 or hex bytes) for this wallet: inputs with values and
+    /// owners, outputs with our change marked, fee, fee rate and warnings.
+    #[wasm_bindgen(js_name = reviewPsbt)]
+    pub fn review_psbt(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
+        to_js(&crate::wallet::psbt_review(&self.store, bytes).map_err(err)?)
+    }
+
+    /// Signs every input of ours. `aux_rand` (32 bytes) is fresh randomness for Schnorr;
+    /// `grind` keeps ECDSA's R low as Core does (off: plain RFC 6979, as BIP-174's vectors).
+    /// Returns `{psbt: Uint8Array, base64, report: {signed, refused, signatures}}`.
+    #[wasm_bindgen(js_name = signPsbt)]
+    pub fn sign_psbt(&self, bytes: &[u8], aux_rand: &[u8], grind: bool) -> Result<JsValue, JsValue> {
+        let aux: [u8; 32] = aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
+        let options = crate::wallet::SignOptions { nonce_mode: if grind { NonceMode::LowR } else { NonceMode::Plain }, aux_rand: aux };
+        let (signed, report) = crate::wallet::psbt_sign(&self.store, bytes, &options).map_err(err)?;
+        let out = js_sys::Object::new();
+        js_sys::Reflect::set(&out, &"base64".into(), &base64ct::Base64::encode_string(&signed).into())?;
+        js_sys::Reflect::set(&out, &"psbt".into(), &js_sys::Uint8Array::from(signed.as_slice()))?;
+        js_sys::Reflect::set(&out, &"report".into(), &to_js(&report)?)?;
+        Ok(out.into())
+    }
 }
 
 /// Verifies a signed message (BIP-137 or BIP-322, told apart by form) for `address` on
@@ -364,4 +386,22 @@ pub fn parse_payment_uri(text: &str, network_name: &str) -> Result<JsValue, JsVa
         label: uri.label,
         message: uri.message,
     })
+}
+
+/// Finalizes every input it can and, when all are final, extracts the transaction (needs no
+/// keys): `{psbt: Uint8Array, base64, complete, finalized, pending: [[input, why]], txHex,
+/// txid}`.
+#[wasm_bindgen(js_name = finalizePsbt)]
+pub fn finalize_psbt(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let done = crate::btc::psbt::finalize_and_extract(bytes).map_err(|e| js_error(&e))?;
+    let out = js_sys::Object::new();
+    js_sys::Reflect::set(&out, &"base64".into(), &base64ct::Base64::encode_string(&done.psbt).into())?;
+    js_sys::Reflect::set(&out, &"psbt".into(), &js_sys::Uint8Array::from(done.psbt.as_slice()))?;
+    js_sys::Reflect::set(&out, &"complete".into(), &done.report.complete.into())?;
+    js_sys::Reflect::set(&out, &"finalized".into(), &to_js(&done.report.finalized)?)?;
+    js_sys::Reflect::set(&out, &"pending".into(), &to_js(&done.report.pending)?)?;
+    let tx_hex = done.tx.as_deref().map(crate::btc::encoding::to_hex);
+    js_sys::Reflect::set(&out, &"txHex".into(), &tx_hex.map_or(JsValue::NULL, JsValue::from))?;
+    js_sys::Reflect::set(&out, &"txid".into(), &done.txid.map_or(JsValue::NULL, JsValue::from))?;
+    Ok(out.into())
 }

@@ -4,6 +4,11 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import * as bitcoin from 'bitcoinjs-lib'
+import * as ecc from 'tiny-secp256k1'
+import { BIP32Factory } from 'bip32'
+import { ECPairFactory } from 'ecpair'
+import * as bip39 from 'bip39'
 import { startServer, launchPeer, openPage, decodeQrPng } from './harness.mjs'
 
 const ABANDON = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'
@@ -79,6 +84,51 @@ test('a message signed in the page verifies there; a changed message does not', 
   await page.fill('#w-ver-address', 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx')
   await page.click('#w-verify')
   assert.match(await page.textContent('#w-ver-result'), /address\.wrong-network/)
+})
+
+test('a pasted bitcoinjs PSBT is reviewed, signed, and the transaction verifies with bitcoinjs', async () => {
+  const { page } = peer
+  const net = bitcoin.networks.bitcoin
+  const master = BIP32Factory(ecc).fromSeed(bip39.mnemonicToSeedSync(ABANDON))
+  const k = master.derivePath("m/84'/0'/0'/0/0")
+  const change = master.derivePath("m/84'/0'/0'/1/0")
+  const ours = bitcoin.payments.p2wpkh({ pubkey: k.publicKey, network: net })
+  assert.equal(ours.address, FIRST)
+  const funding = new bitcoin.Transaction()
+  funding.addInput(Buffer.alloc(32, 1), 0)
+  funding.addOutput(ours.output, 250_000n)
+  const psbt = new bitcoin.Psbt({ network: net })
+  psbt.addInput({ hash: funding.getId(), index: 0, nonWitnessUtxo: funding.toBuffer(), witnessUtxo: { script: ours.output, value: 250_000n },
+    bip32Derivation: [{ masterFingerprint: master.fingerprint, path: "m/84'/0'/0'/0/0", pubkey: k.publicKey }] })
+  psbt.addOutput({ address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', value: 200_000n })
+  psbt.addOutput({ address: bitcoin.payments.p2wpkh({ pubkey: change.publicKey, network: net }).address, value: 49_000n,
+    bip32Derivation: [{ masterFingerprint: master.fingerprint, path: "m/84'/0'/0'/1/0", pubkey: change.publicKey }] })
+  // Bad input first: a broken PSBT is explained and nothing is offered for signing.
+  await page.fill('#w-psbt-text', psbt.toBase64().slice(0, 60))
+  await page.click('#w-psbt-review')
+  await page.waitForSelector('#w-psbt-error:not([hidden])')
+  assert.match(await page.textContent('#w-psbt-error'), /btc\.psbt\./)
+  assert.equal(await page.isVisible('#w-psbt-sign'), false)
+  await page.fill('#w-psbt-text', psbt.toBase64())
+  await page.click('#w-psbt-review')
+  await page.waitForSelector('#w-psbt-sign')
+  assert.equal(await page.textContent('#w-psbt-fee'), '0.00001000 BTC')
+  assert.deepEqual(await page.$$eval('#w-psbt-outputs tr', trs => trs.map(tr => tr.dataset.change)), ['false', 'true'])
+  await page.uncheck('#w-psbt-grind')
+  await page.click('#w-psbt-sign')
+  await page.waitForSelector('#w-psbt-txhex')
+  const txHex = await page.textContent('#w-psbt-txhex')
+  // bitcoinjs signs the same PSBT (plain RFC 6979 as the page was told): the same bytes.
+  const theirs = psbt.clone().signInput(0, ECPairFactory(ecc).fromPrivateKey(k.privateKey)).finalizeAllInputs().extractTransaction()
+  assert.equal(txHex, theirs.toHex())
+  // And the page's own finalized PSBT verifies under bitcoinjs.
+  const signed = bitcoin.Psbt.fromBase64(await page.inputValue('#w-psbt-signed'))
+  assert.equal(signed.extractTransaction().toHex(), txHex)
+  const tx = bitcoin.Transaction.fromHex(txHex)
+  const [sig, pub] = tx.ins[0].witness
+  const hash = tx.hashForWitnessV0(0, bitcoin.payments.p2pkh({ pubkey: pub }).output, 250_000n, bitcoin.Transaction.SIGHASH_ALL)
+  assert.ok(ecc.verify(hash, pub, bitcoin.script.signature.decode(sig).signature))
+  assert.deepEqual(peer.errors, [])
 })
 
 test('the vault locks, refuses a wrong passphrase and unlocks with the right one', async () => {
