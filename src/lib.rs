@@ -24,6 +24,8 @@ pub mod wire;
 pub mod swarm;
 /// All torrents behind one Input/Output vocabulary for the JS pump.
 pub mod engine;
+/// The engine and the trackers joined: what the wasm `Core` wraps.
+pub mod client;
 
 /// The WebSocket tracker protocol: messages and announce scheduling.
 pub mod tracker;

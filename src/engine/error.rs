@@ -21,6 +21,8 @@ pub enum EngineError {
     ConnectionBudget,
     /// A resume snapshot that is not ours or is damaged.
     BadSnapshot,
+    /// The torrent is paused: it takes no peers.
+    Paused,
 }
 
 impl core::fmt::Display for EngineError {
@@ -40,14 +42,15 @@ impl CoreError for EngineError {
             EngineError::DuplicateTorrent => "engine.duplicate-torrent",
             EngineError::UnknownTorrent => "engine.unknown-torrent",
             EngineError::UnknownPeer => "engine.unknown-peer",
-            EngineError::ConnectionBudget => "engine.connection-budget",
+            EngineError::ConnectionBudget => "engine.budget",
             EngineError::BadSnapshot => "engine.bad-snapshot",
+            EngineError::Paused => "engine.paused",
         }
     }
     fn fault(&self) -> Fault {
         match self {
             EngineError::Metainfo(_) | EngineError::BadSnapshot => Fault::BadInput,
-            EngineError::NoV1Hash | EngineError::ConnectionBudget => Fault::Unsupported,
+            EngineError::NoV1Hash | EngineError::ConnectionBudget | EngineError::Paused => Fault::Unsupported,
             _ => Fault::ApiMisuse,
         }
     }

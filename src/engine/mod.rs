@@ -36,6 +36,7 @@ mod error;
 pub use crate::swarm::PeerKey;
 use crate::metainfo::{Magnet, Metainfo};
 use crate::piece::Bitfield;
+use crate::swarm::rate::SharedLimits;
 use crate::swarm::{Swarm, SwarmConfig, SwarmOutput, SwarmStats};
 use crate::time::Instant;
 use crate::wire::PeerId;
@@ -143,16 +144,17 @@ pub struct Engine {
     next_torrent: u32,
     next_peer: u64,
     outputs: VecDeque<Output>,
+    limits: SharedLimits,
 }
 
 impl Engine {
     /// An engine with no torrents.
     pub fn new(config: EngineConfig) -> Self {
-        Engine { config, torrents: BTreeMap::new(), peers: BTreeMap::new(), next_torrent: 1, next_peer: 1, outputs: VecDeque::new() }
+        Engine { config, torrents: BTreeMap::new(), peers: BTreeMap::new(), next_torrent: 1, next_peer: 1, outputs: VecDeque::new(), limits: SharedLimits::default() }
     }
 
     fn swarm_config(&self) -> SwarmConfig {
-        SwarmConfig { verify: self.config.verify, ..SwarmConfig::new(self.config.peer_id) }
+        SwarmConfig { verify: self.config.verify, global_limits: self.limits.clone(), ..SwarmConfig::new(self.config.peer_id) }
     }
 
     fn insert(&mut self, make: impl FnOnce(SwarmConfig, u64) -> Swarm) -> Result<TorrentId, EngineError> {
@@ -170,6 +172,11 @@ impl Engine {
     /// Adds a torrent from .torrent bytes; `have` are pieces already verified (resume).
     pub fn add_torrent(&mut self, torrent: &[u8], have: Option<Bitfield>) -> Result<TorrentId, EngineError> {
         let meta = crate::metainfo::parse_torrent(torrent).map_err(EngineError::Metainfo)?;
+        self.add_metainfo(meta, have)
+    }
+
+    /// Adds a torrent already parsed; `have` are pieces already verified.
+    pub fn add_metainfo(&mut self, meta: Metainfo, have: Option<Bitfield>) -> Result<TorrentId, EngineError> {
         self.insert(|cfg, seed| Swarm::new(meta, have, cfg, seed))
     }
 
@@ -185,10 +192,64 @@ impl Engine {
         if self.torrents.remove(&torrent).is_none() {
             return;
         }
+        self.close_peers_of(torrent, "engine.torrent-removed");
+    }
+
+    /// Pauses (its peers are closed, nothing is asked or served) or resumes a torrent.
+    pub fn set_paused(&mut self, torrent: TorrentId, paused: bool) -> Result<(), EngineError> {
+        let swarm = self.torrents.get_mut(&torrent).ok_or(EngineError::UnknownTorrent)?;
+        if paused {
+            let gone: Vec<PeerKey> = self.peers.iter().filter(|(_, t)| **t == torrent).map(|(p, _)| *p).collect();
+            for peer in &gone {
+                swarm.handle_close(*peer);
+            }
+            swarm.set_paused(true);
+            self.close_peers_of(torrent, "engine.paused");
+        } else {
+            swarm.set_paused(false);
+        }
+        Ok(())
+    }
+
+    /// Global limits in bytes per second, shared by all torrents (0 = unlimited).
+    pub fn set_rate_limits(&mut self, down: u64, up: u64) {
+        let mut limits = self.limits.borrow_mut();
+        limits.down.set_rate(down);
+        limits.up.set_rate(up);
+    }
+
+    /// One torrent's limits in bytes per second (0 = unlimited), on top of the global ones.
+    pub fn set_torrent_rate_limits(&mut self, torrent: TorrentId, down: u64, up: u64) -> Result<(), EngineError> {
+        self.torrents.get_mut(&torrent).ok_or(EngineError::UnknownTorrent)?.set_rate_limits(down, up);
+        Ok(())
+    }
+
+    /// Storage lost a verified piece of `torrent`: it is fetched again.
+    pub fn piece_missing(&mut self, torrent: TorrentId, piece: u32) -> Result<(), EngineError> {
+        self.torrents.get_mut(&torrent).ok_or(EngineError::UnknownTorrent)?.handle_piece_missing(piece);
+        Ok(())
+    }
+
+    /// The swarm of a torrent, to read its state.
+    pub fn swarm(&self, torrent: TorrentId) -> Option<&Swarm> {
+        self.torrents.get(&torrent)
+    }
+
+    /// Open peer channels over all torrents.
+    pub fn peer_count(&self) -> usize {
+        self.peers.len()
+    }
+
+    /// The connection budget over all torrents.
+    pub fn max_connections(&self) -> usize {
+        self.config.max_connections
+    }
+
+    fn close_peers_of(&mut self, torrent: TorrentId, reason: &'static str) {
         let gone: Vec<PeerKey> = self.peers.iter().filter(|(_, t)| **t == torrent).map(|(p, _)| *p).collect();
         for peer in gone {
             self.peers.remove(&peer);
-            self.outputs.push_back(Output::ClosePeer { peer, reason: "engine.torrent-removed" });
+            self.outputs.push_back(Output::ClosePeer { peer, reason });
         }
     }
 
@@ -198,6 +259,9 @@ impl Engine {
             return Err(EngineError::ConnectionBudget);
         }
         let swarm = self.torrents.get_mut(&torrent).ok_or(EngineError::UnknownTorrent)?;
+        if swarm.is_paused() {
+            return Err(EngineError::Paused);
+        }
         let key = PeerKey(self.next_peer);
         self.next_peer += 1;
         swarm.handle_connect(key, now);
@@ -314,6 +378,6 @@ impl Engine {
         let have = dict.get(b"have").and_then(|v| v.as_bytes()).ok_or(EngineError::BadSnapshot)?;
         let meta: Metainfo = crate::metainfo::parse_info(info).map_err(EngineError::Metainfo)?;
         let have = Bitfield::from_wire(have, meta.layout.piece_count()).map_err(|_| EngineError::BadSnapshot)?;
-        self.insert(|cfg, seed| Swarm::new(meta, Some(have), cfg, seed))
+        self.add_metainfo(meta, Some(have))
     }
 }

@@ -186,6 +186,9 @@ impl Swarm {
         let msg = peer.ext.decode(id, payload).map_err(|_| "swarm.bad-extension")?;
         match msg {
             ExtMessage::Handshake(hs) => {
+                if let Some(v) = &hs.client {
+                    peer.client = Some(v.chars().filter(|c| !c.is_control()).take(64).collect());
+                }
                 if let Some(reqq) = hs.reqq {
                     peer.their_reqq = reqq.max(1);
                 }

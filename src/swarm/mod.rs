@@ -9,12 +9,15 @@
 //! - the picker's availability is the sum of the connected peers' bitfields
 //!   (`messages.rs` adds, `handle_close` removes).
 
+mod control;
 mod messages;
 pub mod partial;
 pub mod peer;
 pub mod picker;
+pub mod rate;
 mod requests;
 mod upload;
+mod views;
 mod webfetch;
 pub mod webseed;
 
@@ -27,6 +30,8 @@ use crate::wire::PeerId;
 use partial::PartialPiece;
 pub use peer::{PeerKey, PeerSession};
 pub use picker::{Picker, Priority};
+use rate::{Gate, Meter, SharedLimits};
+pub use views::{PeerView, WebSeedView};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Hash failures a peer may be the only contributor to before it is banned.
@@ -110,12 +115,14 @@ pub struct SwarmConfig {
     /// Check each piece's SHA-1. Always true in use; benchmarks turn it off to measure the
     /// block handling alone (an unverifying swarm would accept corrupt data).
     pub verify: bool,
+    /// Rate limits shared with every other torrent of the engine.
+    pub global_limits: SharedLimits,
 }
 
 impl SwarmConfig {
     /// Defaults for a peer id.
     pub fn new(peer_id: PeerId) -> Self {
-        SwarmConfig { peer_id, upload_slots: 4, cache_pieces: 32, max_unacked: 1 << 20, client: "peerpage 0.1".into(), verify: true }
+        SwarmConfig { peer_id, upload_slots: 4, cache_pieces: 32, max_unacked: 1 << 20, client: "peerpage 0.1".into(), verify: true, global_limits: SharedLimits::default() }
     }
 }
 
@@ -168,6 +175,19 @@ pub struct Swarm {
     next_http_id: u64,
     /// When web seeds were last given work (their back-offs that end later wake us).
     web_checked: Option<Instant>,
+    /// Web seeds from outside the metadata (a magnet's `ws=`), added once it arrives.
+    extra_web_seeds: Vec<String>,
+    /// Paused: no requests, no uploads, no web seeds (the engine closed its peers).
+    paused: bool,
+    /// The latest time an input brought (for work done in inputs that carry none).
+    clock: Instant,
+    /// This torrent's and the global rate limits.
+    gate: Gate,
+    /// When a rate limit that held back requests or uploads lets them go again.
+    throttle_wake: Option<Instant>,
+    /// Block payload received and sent, per second.
+    down_meter: Meter,
+    up_meter: Meter,
 }
 
 impl Swarm {
@@ -183,7 +203,6 @@ impl Swarm {
     pub fn from_magnet(info_hash: InfoHash, config: SwarmConfig, seed: u64) -> Self {
         Swarm {
             info_hash,
-            config,
             meta: None,
             fetcher: MetadataFetcher::new(info_hash),
             have: Bitfield::new(0),
@@ -206,6 +225,14 @@ impl Swarm {
             web_buffers: BTreeMap::new(),
             next_http_id: 1,
             web_checked: None,
+            extra_web_seeds: Vec::new(),
+            paused: false,
+            clock: Instant(0),
+            gate: Gate { local: Default::default(), global: config.global_limits.clone() },
+            throttle_wake: None,
+            down_meter: Meter::default(),
+            up_meter: Meter::default(),
+            config,
         }
     }
 
@@ -213,16 +240,26 @@ impl Swarm {
         let n = meta.layout.piece_count();
         self.have = have.filter(|h| h.len() == n).unwrap_or_else(|| Bitfield::new(n));
         self.picker = Picker::new(n);
-        self.web_seeds = meta
-            .web_seeds
-            .iter()
-            .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
-            .map(|u| webseed::WebSeed::new(u))
-            .collect();
         self.stats.pieces_total = n;
         self.stats.pieces_have = self.have.count();
         self.meta = Some(meta);
         self.complete_sent = self.have.is_complete();
+        self.rebuild_web_seeds();
+    }
+
+    /// Web seeds from the metadata's `url-list` and from outside it, each once; seeds we
+    /// already had keep their state (back-off, piece in flight).
+    fn rebuild_web_seeds(&mut self) {
+        let Some(meta) = &self.meta else { return };
+        let old = std::mem::take(&mut self.web_seeds);
+        for url in meta.web_seeds.iter().chain(self.extra_web_seeds.iter()) {
+            let http = url.starts_with("http://") || url.starts_with("https://");
+            if !http || self.web_seeds.iter().any(|s| s.url == *url) {
+                continue;
+            }
+            let seed = old.iter().find(|s| s.url == *url).cloned().unwrap_or_else(|| webseed::WebSeed::new(url));
+            self.web_seeds.push(seed);
+        }
     }
 
     /// The info hash peers handshake with.
@@ -308,16 +345,23 @@ impl Swarm {
 
     /// When to call [`Swarm::handle_timeout`] next.
     pub fn poll_timeout(&self) -> Option<Instant> {
+        if self.paused {
+            return None;
+        }
         let requests = self.peers.values().filter_map(|p| p.next_timeout()).min();
         let metadata = if self.meta.is_none() { self.fetcher.poll_timeout() } else { None };
         let web = if self.have.is_complete() { None } else { self.web_timeout() };
-        [requests, metadata, self.next_choke, web].into_iter().flatten().min()
+        [requests, metadata, self.next_choke, web, self.throttle_wake].into_iter().flatten().min()
     }
 
     /// Time passed: expire requests, run the choker.
     pub fn handle_timeout(&mut self, now: Instant) {
+        if self.paused {
+            return;
+        }
+        self.tick(now);
         let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
-        for key in keys {
+        for key in keys.iter().copied() {
             let late = match self.peers.get_mut(&key) {
                 Some(p) => p.expire(now),
                 None => continue,
@@ -337,10 +381,30 @@ impl Swarm {
         self.expire_gets(now);
         self.fill_web_seeds(now);
         self.fill_all_requests(now);
+        if self.throttle_wake.is_some_and(|t| now >= t) {
+            self.throttle_wake = None;
+            for key in keys {
+                self.serve_uploads(key);
+            }
+        }
+    }
+
+    /// An input brought the time: remember it and refill the rate limits.
+    fn tick(&mut self, now: Instant) {
+        self.clock = self.clock.max(now);
+        self.gate.refill(self.clock);
+    }
+
+    /// A rate limit held something back: wake when it lets go.
+    pub(super) fn throttled(&mut self, dir: rate::Direction) {
+        if let Some(at) = self.gate.ready_at(dir, self.clock) {
+            self.throttle_wake = Some(self.throttle_wake.map_or(at, |t| t.min(at)));
+        }
     }
 
     /// A channel to a peer opened. We speak first (both sides do on WebRTC, PROTOCOL.md §3).
     pub fn handle_connect(&mut self, key: PeerKey, now: Instant) {
+        self.tick(now);
         let mut peer = PeerSession::new(now);
         self.send_handshake(&mut peer);
         self.peers.insert(key, peer);
@@ -374,6 +438,7 @@ impl Swarm {
 
     /// Bytes arrived from a peer.
     pub fn handle_data(&mut self, key: PeerKey, bytes: &[u8], now: Instant) {
+        self.tick(now);
         let Some(peer) = self.peers.get_mut(&key) else { return };
         peer.framer.push(bytes);
         self.drain_frames(key, now);

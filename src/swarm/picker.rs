@@ -11,6 +11,8 @@ use crate::rng::Rng;
 pub enum Priority {
     /// Not wanted.
     Skip,
+    /// Wanted, after everything else.
+    Low,
     /// Wanted, after everything with a higher priority.
     #[default]
     Normal,

@@ -26,11 +26,18 @@ impl Swarm {
     /// Sends requests to `key` until its pipeline is full: blocks of pieces in progress
     /// first (finish what is started), then a new piece from the picker, then endgame.
     pub(super) fn fill_requests(&mut self, key: PeerKey, now: Instant) {
+        if self.paused {
+            return;
+        }
         let Some(meta) = &self.meta else { return };
         let layout = meta.layout.clone();
         loop {
             let Some(peer) = self.peers.get(&key) else { return };
             if peer.free_slots() == 0 || peer.have.is_none() {
+                return;
+            }
+            if !self.gate.allows(super::rate::Direction::Down) {
+                self.throttled(super::rate::Direction::Down);
                 return;
             }
             // A piece in progress the peer has (finish what is started), unless the
@@ -76,6 +83,8 @@ impl Swarm {
     }
 
     fn send_request(&mut self, key: PeerKey, piece: u32, block: u32, begin: u32, length: u32, now: Instant) {
+        // Charged when asked: what arrives then follows the download limit.
+        self.gate.take(super::rate::Direction::Down, u64::from(length));
         if let Some(peer) = self.peers.get_mut(&key) {
             peer.in_flight.push(InFlight { piece, block, sent: now });
             peer.send(&Message::Request(BlockRequest { index: piece, begin, length }));
@@ -125,7 +134,7 @@ impl Swarm {
         index: u32,
         begin: u32,
         data: &[u8],
-        _now: Instant,
+        now: Instant,
     ) -> Result<(), &'static str> {
         let block = begin / BLOCK_LEN;
         let peer = self.peers.get_mut(&key).ok_or("swarm.gone")?;
@@ -133,6 +142,8 @@ impl Swarm {
             return Ok(());
         }
         peer.on_block(data.len());
+        peer.down_meter.add(now, data.len() as u64);
+        self.down_meter.add(now, data.len() as u64);
         let from = peer.peer_id.ok_or("swarm.no-handshake")?;
         self.stats.downloaded += data.len() as u64;
         let Some(part) = self.partial.get_mut(&index) else {

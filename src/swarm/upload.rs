@@ -39,6 +39,10 @@ impl Swarm {
                 return;
             }
             let Some(&req) = peer.upload_queue.front() else { return };
+            if !self.gate.allows(super::rate::Direction::Up) {
+                self.throttled(super::rate::Direction::Up);
+                return;
+            }
             let Some((_, data)) = self.cache.iter().find(|(p, _)| *p == req.index) else {
                 if self.reads_pending.insert(req.index) {
                     self.outputs.push_back(SwarmOutput::ReadPiece { piece: req.index });
@@ -48,11 +52,15 @@ impl Swarm {
             peer.upload_queue.pop_front();
             let (b, e) = (req.begin as usize, req.begin as usize + req.length as usize);
             let Some(block) = data.get(b..e) else { continue };
+            let len = block.len() as u64;
             peer.outbox.extend_from_slice(&Message::piece_header(req.index, req.begin, block.len()));
             peer.outbox.extend_from_slice(block);
-            peer.uploaded += block.len() as u64;
-            peer.round_up += block.len() as u64;
-            self.stats.uploaded += block.len() as u64;
+            peer.uploaded += len;
+            peer.round_up += len;
+            peer.up_meter.add(self.clock, len);
+            self.stats.uploaded += len;
+            self.up_meter.add(self.clock, len);
+            self.gate.take(super::rate::Direction::Up, len);
         }
     }
 

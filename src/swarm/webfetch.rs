@@ -12,11 +12,18 @@ impl Swarm {
     /// Gives every idle web seed a piece.
     pub(super) fn fill_web_seeds(&mut self, now: Instant) {
         self.web_checked = Some(now);
+        if self.paused {
+            return;
+        }
         let Some(meta) = &self.meta else { return };
         for s in 0..self.web_seeds.len() {
             let seed = &self.web_seeds[s];
             if seed.piece.is_some() || now < seed.backoff_until || self.banned.contains(&seed.id) {
                 continue;
+            }
+            if !self.gate.allows(super::rate::Direction::Down) {
+                self.throttled(super::rate::Direction::Down);
+                return;
             }
             let partial = &self.partial;
             let Some(piece) = self.picker.pick(&self.have, &|_| true, &|p| partial.contains_key(&p), &mut self.rng) else {
@@ -24,6 +31,7 @@ impl Swarm {
             };
             let Some(idx) = meta.layout.piece(piece) else { return };
             let (start, size) = (meta.layout.piece_offset(idx), meta.layout.piece_size(idx));
+            self.gate.take(super::rate::Direction::Down, u64::from(size));
             let mut part = PartialPiece::new(size, BLOCK_LEN);
             while part.take_missing().is_some() {}
             let mut offset = 0u32;
@@ -57,6 +65,7 @@ impl Swarm {
 
     /// An HTTP answer for request `id`: checked strictly (206, exact length).
     pub fn handle_http_response(&mut self, id: u64, status: u16, body: &[u8], now: Instant) {
+        self.tick(now);
         let Some(get) = self.pending_gets.remove(&id) else { return };
         if check_response(&get.range, status, body.len() as u64).is_err() {
             self.fail_web_piece(get.seed, get.piece, now);
@@ -75,7 +84,10 @@ impl Swarm {
         seed.piece = None;
         seed.failures = 0;
         let from = seed.id;
+        seed.downloaded += buf.len() as u64;
+        seed.meter.add(now, buf.len() as u64);
         self.stats.downloaded += buf.len() as u64;
+        self.down_meter.add(now, buf.len() as u64);
         let Some(mut part) = self.partial.remove(&get.piece) else { return };
         for b in 0..part.block_count() {
             let (begin, len) = part.block_span(b);

@@ -117,6 +117,10 @@ pub struct WebSeed {
     pub backoff_until: crate::time::Instant,
     /// Consecutive failures.
     pub failures: u32,
+    /// Bytes of verified-or-not pieces it delivered.
+    pub downloaded: u64,
+    /// Its speed.
+    pub meter: super::rate::Meter,
 }
 
 impl WebSeed {
@@ -128,6 +132,8 @@ impl WebSeed {
             piece: None,
             backoff_until: crate::time::Instant(0),
             failures: 0,
+            downloaded: 0,
+            meter: super::rate::Meter::default(),
         }
     }
 

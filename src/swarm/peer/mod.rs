@@ -88,6 +88,12 @@ pub struct PeerSession {
     pub timeouts: u32,
     /// When the connection was added.
     pub since: Instant,
+    /// Its client name from the extension handshake (`v`), capped in length.
+    pub client: Option<String>,
+    /// Block payload from it, per second.
+    pub down_meter: crate::swarm::rate::Meter,
+    /// Block payload to it, per second.
+    pub up_meter: crate::swarm::rate::Meter,
 }
 
 impl PeerSession {
@@ -119,6 +125,9 @@ impl PeerSession {
             round_up: 0,
             timeouts: 0,
             since: now,
+            client: None,
+            down_meter: Default::default(),
+            up_meter: Default::default(),
         }
     }
 
