@@ -7,6 +7,7 @@ mod wallet {
     mod chains;
     mod keys;
     mod psbt;
+    mod psbt_consensus;
     mod secrets;
     mod signing;
 }

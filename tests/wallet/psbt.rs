@@ -2,9 +2,9 @@
 //! its own checks; review judged on PSBTs built here from known keys.
 
 use peerpage::btc::psbt::Psbt;
-use peerpage::btc::Network;
+use peerpage::btc::{Amount, Network};
 use peerpage::wallet::psbt::{sign, SignOptions};
-use peerpage::wallet::{Keystore, NonceMode};
+use peerpage::wallet::{DerivationPath, Keystore, NonceMode};
 use serde_json::Value;
 
 fn vectors(name: &str) -> Value {
@@ -55,4 +55,170 @@ fn the_master_key_signs_all_four_keys_as_the_combined_signers_did() {
     assert_eq!(peerpage::wallet::psbt_sign(&store, b64.as_bytes(), &PLAIN).unwrap().0, signed);
     // Signing twice changes nothing (RFC 6979 is deterministic).
     assert_eq!(peerpage::wallet::psbt_sign(&store, &signed, &PLAIN).unwrap().0, signed);
+}
+
+use super::psbt_consensus::{mixed_psbt, ABANDON};
+use peerpage::btc::psbt::review::Review;
+use peerpage::btc::psbt::{KeySource, TapKeySource};
+use peerpage::wallet::psbt::review_with_keystore;
+
+fn ours() -> Keystore {
+    Keystore::from_mnemonic(ABANDON, "", Network::Testnet).unwrap()
+}
+
+fn codes(r: &Review) -> Vec<(&'static str, Option<usize>)> {
+    r.warnings.iter().map(|w| (w.code, w.input)).collect()
+}
+
+#[test]
+fn review_shows_values_owners_change_fee_and_the_size_once_signed() {
+    let store = ours();
+    let psbt = mixed_psbt(&store);
+    let r = review_with_keystore(&store, &psbt);
+    assert_eq!(r.inputs.len(), 7);
+    assert!(r.inputs.iter().all(|i| i.ours && i.value == Some(100_000)), "{:?}", r.inputs);
+    assert_eq!(r.inputs[0].path.as_deref(), Some("m/44'/1'/0'/0/0"));
+    assert_eq!(r.inputs[4].script_type, "p2tr");
+    assert_eq!((r.total_in, r.total_out, r.fee, r.sent), (Some(700_000), Some(690_000), Some(10_000), Some(500_000)));
+    assert!(!r.outputs[0].ours && !r.outputs[0].change);
+    assert!(r.outputs[1].ours && r.outputs[1].change);
+    assert_eq!(r.outputs[1].path.as_deref(), Some("m/84'/1'/0'/1/0"));
+    assert!(r.outputs[1].address.as_deref().unwrap().starts_with("tb1q"));
+    // Only the P2WPKH input lacks its previous transaction (the taproot ones need none).
+    assert_eq!(codes(&r), vec![("witness-utxo-only", Some(2))]);
+
+    // The estimate bounds the real signed size from above, by a byte per ECDSA signature.
+    let mut signed = psbt.clone();
+    sign(&store, &mut signed, &SignOptions::default()).unwrap();
+    signed.finalize();
+    let tx = signed.extract().unwrap();
+    let estimate = r.estimated_vsize.unwrap() as usize;
+    assert!(estimate >= tx.vsize() && estimate <= tx.vsize() + 6, "estimate {estimate}, real {}", tx.vsize());
+    let rate = r.fee_rate.unwrap();
+    assert!((rate - 10_000.0 / estimate as f64).abs() < 1e-9);
+    // After signing and finalizing, the review says so and measures the real size.
+    let done = review_with_keystore(&store, &signed);
+    assert!(done.complete && done.inputs.iter().all(|i| i.finalized));
+    assert_eq!(done.estimated_vsize, Some(tx.vsize() as u64));
+}
+
+#[test]
+fn change_is_ours_only_if_its_script_pays_our_key() {
+    let store = ours();
+    let mut psbt = mixed_psbt(&store);
+    // The stranger's output claims our change key: the script is not ours, so neither is it.
+    let claimed = psbt.outputs[1].bip32_derivation.clone();
+    psbt.outputs[0].bip32_derivation = claimed;
+    // A taproot change output: our BIP-86 key, verified by tweaking it here.
+    let path = DerivationPath::parse("m/86'/1'/0'/1/0").unwrap();
+    let pk = peerpage::wallet::hd::compressed(&store.public_key(Some(&path)).unwrap());
+    let x: [u8; 32] = pk[1..].try_into().unwrap();
+    let q = peerpage::btc::psbt::taproot::output_key(&x, None).unwrap().0;
+    psbt.outputs[1].script_pubkey = peerpage::btc::script::p2tr(&q);
+    psbt.outputs[1].bip32_derivation.clear();
+    psbt.outputs[1].tap_internal_key = Some(x);
+    let source = KeySource { fingerprint: store.fingerprint().unwrap(), path: path.0.clone() };
+    psbt.outputs[1].tap_bip32_derivation = [(x, TapKeySource { leaf_hashes: vec![], source })].into();
+    let r = review_with_keystore(&store, &psbt);
+    assert!(!r.outputs[0].ours);
+    assert!(r.outputs[1].ours && r.outputs[1].change, "{:?}", r.outputs[1]);
+    assert!(r.outputs[1].address.as_deref().unwrap().starts_with("tb1p"));
+    // Another wallet sees nothing of its own.
+    let other = Keystore::from_mnemonic("zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong", "", Network::Testnet).unwrap();
+    let r = review_with_keystore(&other, &psbt);
+    assert!(r.inputs.iter().all(|i| !i.ours) && r.outputs.iter().all(|o| !o.ours));
+}
+
+#[test]
+fn review_warns_about_fee_attacks_sighash_types_absurd_fees_and_networks() {
+    let store = ours();
+    let base = mixed_psbt(&store);
+
+    let mut p = base.clone();
+    p.inputs[0].non_witness_utxo = None;
+    let r = review_with_keystore(&store, &p);
+    assert!(codes(&r).contains(&("missing-utxo", Some(0))));
+    assert_eq!((r.total_in, r.fee, r.fee_rate), (None, None, None));
+
+    // A previous transaction that is not the one spent: the amount is a lie.
+    let mut p = base.clone();
+    p.inputs[1].non_witness_utxo.as_mut().unwrap().lock_time = 1;
+    assert!(codes(&review_with_keystore(&store, &p)).contains(&("utxo-mismatch", Some(1))));
+    // It is refused, and so are the taproot inputs: BIP-341 signs every amount spent.
+    let report = sign(&store, &mut p, &SignOptions::default()).unwrap();
+    assert_eq!(report.refused.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 4, 5, 6]);
+    assert_eq!(report.signed.iter().map(|r| r.0).collect::<Vec<_>>(), vec![0, 2, 3]);
+    // A witness UTXO that disagrees with the previous transaction (BIP-143 fee attack).
+    let mut p = base.clone();
+    p.inputs[3].witness_utxo.as_mut().unwrap().value = Amount::from_sat(1);
+    assert!(codes(&review_with_keystore(&store, &p)).contains(&("utxo-mismatch", Some(3))));
+
+    let mut p = base.clone();
+    p.inputs[2].sighash_type = Some(0x83);
+    let c = codes(&review_with_keystore(&store, &p));
+    assert!(c.contains(&("non-default-sighash", Some(2))) && c.contains(&("sighash-single-without-output", Some(2))), "{c:?}");
+    let mut p = base.clone();
+    p.inputs[4].sighash_type = Some(0);
+    assert!(!codes(&review_with_keystore(&store, &p)).iter().any(|c| c.0 == "non-default-sighash"), "taproot's default");
+
+    // A fee above what is sent, and a fee rate above 1,000 sat/vB, are absurd; 284 sat/vB
+    // paying less than the amount sent is only high.
+    let mut p = base.clone();
+    p.outputs[1].amount = Amount::from_sat(1_000);
+    assert!(!codes(&review_with_keystore(&store, &p)).iter().any(|c| c.0 == "absurd-fee"));
+    p.outputs[0].amount = Amount::from_sat(100_000);
+    assert!(codes(&review_with_keystore(&store, &p)).contains(&("absurd-fee", None)));
+    let mut p = base.clone();
+    p.inputs[2].witness_utxo.as_mut().unwrap().value = Amount::from_sat(5_000_000);
+    p.outputs[0].amount = Amount::from_sat(3_000_000);
+    let r = review_with_keystore(&store, &p);
+    assert!(r.fee_rate.unwrap() > 1_000.0 && r.fee < r.total_out);
+    assert!(codes(&review_with_keystore(&store, &p)).contains(&("absurd-fee", None)));
+    let mut p = base.clone();
+    p.outputs[1].amount = Amount::from_sat(900_000);
+    let r = review_with_keystore(&store, &p);
+    assert!(codes(&r).contains(&("negative-fee", None)) && r.fee.is_none());
+
+    // Testnet key paths reviewed by a mainnet wallet.
+    let main = Keystore::from_mnemonic(ABANDON, "", Network::Mainnet).unwrap();
+    assert!(codes(&review_with_keystore(&main, &base)).contains(&("mixed-networks", None)));
+}
+
+#[test]
+fn the_signer_refuses_what_bip174_tells_signers_to_refuse() {
+    let store = ours();
+    let base = mixed_psbt(&store);
+    let refused = |p: &mut Psbt| sign(&store, p, &SignOptions::default()).unwrap().refused;
+    // A witness UTXO alone for a legacy (P2PKH) input.
+    let mut p = base.clone();
+    p.inputs[0].witness_utxo = p.inputs[0].non_witness_utxo.as_ref().map(|t| t.outputs[0].clone());
+    p.inputs[0].non_witness_utxo = None;
+    assert_eq!(refused(&mut p), vec![(0, "a legacy input needs its previous transaction")]);
+    // A redeem script that does not hash to the output (with either UTXO form).
+    let mut p = base.clone();
+    p.inputs[1].redeem_script.as_mut().unwrap()[2] ^= 1;
+    assert_eq!(refused(&mut p), vec![(1, "the redeem script does not match the output")]);
+    let mut p = base.clone();
+    p.inputs[1].non_witness_utxo = None;
+    p.inputs[1].redeem_script.as_mut().unwrap()[2] ^= 1;
+    assert_eq!(refused(&mut p), vec![(1, "the redeem script does not match the output")]);
+    // A witness script that does not hash to the output.
+    let mut p = base.clone();
+    p.inputs[3].witness_script.as_mut().unwrap().insert(0, 0x51);
+    assert_eq!(refused(&mut p), vec![(3, "the witness script does not match")]);
+    // Nothing was signed in any refused input.
+    assert!(p.inputs[3].partial_sigs.is_empty());
+}
+
+#[test]
+fn bip174_signer_check_vectors_parse_and_are_not_signed_by_strangers() {
+    // Their keys are not published; these PSBTs must at least parse, review and leave a
+    // wallet that owns none of their keys signing nothing.
+    let v = vectors("bip174_psbt_vectors.json");
+    for c in v["fails_signer_checks"].as_array().unwrap() {
+        let mut psbt = Psbt::from_bytes(&unhex(c["hex"].as_str().unwrap())).unwrap();
+        let r = review_with_keystore(&ours(), &psbt);
+        assert!(r.inputs.iter().all(|i| !i.ours));
+        assert_eq!(sign(&ours(), &mut psbt, &SignOptions::default()).unwrap().signatures, 0);
+    }
 }
