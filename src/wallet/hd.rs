@@ -147,7 +147,7 @@ impl ExtendedPrivKey {
 
     /// The public half.
     pub fn public_key(&self) -> PublicKey {
-        self.key.public_key()
+        super::sign::public_key_of(&self.key)
     }
 
     /// This key's fingerprint (first 4 bytes of HASH160 of its public key).

@@ -158,7 +158,7 @@ impl Keystore {
 
     /// The public key at `path` (or of the single key).
     pub fn public_key(&self, path: Option<&DerivationPath>) -> Result<PublicKey, WalletError> {
-        Ok(self.key_at(path)?.public_key())
+        Ok(super::sign::public_key_of(&self.key_at(path)?))
     }
 
     /// ECDSA over a sighash, DER without the hashtype byte.

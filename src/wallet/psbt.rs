@@ -12,7 +12,7 @@ use super::error::WalletError;
 use super::hd::{compressed, ExtendedPrivKey};
 use super::keystore::Keystore;
 use super::path::DerivationPath;
-use super::sign::{ecdsa_sign, schnorr_sign, taproot_key_sign, NonceMode};
+use super::sign::{ecdsa_sign, public_key_of, schnorr_sign, taproot_key_sign, NonceMode};
 use crate::btc::hash::{hash160, sha256};
 use crate::btc::psbt::taproot::{control_block_commits, output_key};
 use crate::btc::psbt::{review, Input, KeyOwner, KeySource, Psbt, Review};
@@ -69,7 +69,7 @@ impl<'k> Keys<'k> {
     /// key's own fingerprint and an empty path).
     fn secret(&self, pubkey: &[u8], source: &KeySource) -> Option<SecretKey> {
         if let Some(single) = self.keystore.single_key() {
-            return crate::btc::psbt::review::same_key(pubkey, &compressed(&single.public_key())).then(|| single.clone());
+            return crate::btc::psbt::review::same_key(pubkey, &compressed(&public_key_of(single))).then(|| single.clone());
         }
         if Some(source.fingerprint) != self.fingerprint {
             return None;
@@ -83,7 +83,7 @@ impl<'k> Keys<'k> {
         });
         let (parent, parent_public) = parent.as_ref()?;
         let secret = parent.child_secret(parent_public, last).ok()?;
-        crate::btc::psbt::review::same_key(pubkey, &compressed(&secret.public_key())).then_some(secret)
+        crate::btc::psbt::review::same_key(pubkey, &compressed(&public_key_of(&secret))).then_some(secret)
     }
 }
 
