@@ -17,7 +17,7 @@ use crate::btc::hash::{hash160, sha256};
 use crate::btc::psbt::taproot::{control_block_commits, output_key};
 use crate::btc::psbt::{review, Input, KeyOwner, KeySource, Psbt, Review};
 use crate::btc::script::{self, ScriptKind};
-use crate::btc::sighash::{tapleaf_hash, SighashCache, TaprootSpend, SIGHASH_ALL};
+use crate::btc::sighash::{tapleaf_hash, SighashCache, TaprootSpend, SIGHASH_ALL, SIGHASH_SINGLE};
 use crate::btc::tx::TxOut;
 use k256::SecretKey;
 use std::cell::RefCell;
@@ -211,6 +211,11 @@ fn sign_ecdsa(
     if !matches!(hash_type & !0x80, 1..=3) {
         return Err("unsupported sighash type");
     }
+    // Legacy SIGHASH_SINGLE without an output of this index signs the constant 1: such a
+    // signature would spend this coin in any transaction at all. Never make one.
+    if hash_type & 0x1f == SIGHASH_SINGLE && index >= cache.transaction().outputs.len() {
+        return Err("SIGHASH_SINGLE without a matching output");
+    }
     let mut signed = 0;
     for (pk, secret) in ours {
         let digest = match ecdsa_plan(input, &out.script_pubkey, &pk)? {
@@ -255,6 +260,9 @@ fn sign_taproot(
         Some(t @ (0x00..=0x03 | 0x81..=0x83)) => t as u8,
         Some(_) => return Err("unsupported sighash type"),
     };
+    if u32::from(hash_type) & 3 == SIGHASH_SINGLE && index >= cache.transaction().outputs.len() {
+        return Err("SIGHASH_SINGLE without a matching output");
+    }
     // BIP-341 signs every spent amount and script (ANYONECANPAY: this one only, but the
     // sighash code takes the whole list either way).
     let spent = all_spent.ok_or("taproot signing needs every input's spent output")?;

@@ -208,6 +208,24 @@ fn the_signer_refuses_what_bip174_tells_signers_to_refuse() {
     assert_eq!(refused(&mut p), vec![(3, "the witness script does not match")]);
     // Nothing was signed in any refused input.
     assert!(p.inputs[3].partial_sigs.is_empty());
+    // SIGHASH_SINGLE on an input with no output of its index: legacy would sign the
+    // constant 1 (a signature valid in any transaction), so no input type signs it.
+    for i in [0, 2, 3, 4] {
+        let mut p = base.clone();
+        p.inputs[i].sighash_type = Some(3);
+        if i == 0 {
+            p.outputs.clear();
+        }
+        assert!(refused(&mut p).contains(&(i, "SIGHASH_SINGLE without a matching output")), "input {i}");
+        assert!(p.inputs[i].partial_sigs.is_empty() && p.inputs[i].tap_key_sig.is_none());
+    }
+    // With a matching output it signs (input 0 has output 0), and Core accepts it.
+    let mut p = base.clone();
+    p.inputs[0].sighash_type = Some(3);
+    p.inputs[1].sighash_type = Some(0x81);
+    assert!(refused(&mut p).is_empty());
+    assert_eq!(p.inputs[0].partial_sigs.values().next().unwrap().last(), Some(&3));
+    assert!(super::psbt_consensus::verdicts(&p).iter().all(Result::is_ok));
 }
 
 #[test]

@@ -155,7 +155,7 @@ fn threshold(a: &[u8; 32], b: &[u8; 32]) -> Vec<u8> {
 }
 
 /// Core's verdict on every input of `psbt` once finalized and extracted.
-fn verdicts(psbt: &Psbt) -> Vec<Result<(), bitcoinconsensus::Error>> {
+pub fn verdicts(psbt: &Psbt) -> Vec<Result<(), bitcoinconsensus::Error>> {
     let mut psbt = psbt.clone();
     let report = psbt.finalize();
     assert!(report.complete, "{report:?}");
