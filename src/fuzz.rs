@@ -18,4 +18,5 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("btc_tx", crate::btc::fuzz_tx),
     ("btc_script", crate::btc::fuzz_script),
     ("btc_psbt", crate::btc::psbt::fuzz_parse),
+    ("wallet_psbt_sign", crate::wallet::psbt::fuzz_sign),
 ];

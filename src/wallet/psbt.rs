@@ -305,3 +305,21 @@ fn sign_taproot(
     }
     Ok(signed)
 }
+
+/// Fuzz entry point: hostile PSBT bytes reviewed and signed by a wallet that owns keys in
+/// the committed seeds (the BIP-39 "abandon … about" testnet master), then finalized and
+/// extracted. Errors and refusals are fine; panics are not, and a signed PSBT parses back.
+#[doc(hidden)]
+pub fn fuzz_sign(data: &[u8]) {
+    const MASTER: &str = "tprv8ZgxMBicQKsPe5YMU9gHen4Ez3ApihUfykaqUorj9t6FDqy3nP6eoXiAo2ssvpAjoLroQxHqr3R5nE3a5dU3DHTjTgJDd7zrbniJr6nrCzd";
+    let Ok(mut psbt) = Psbt::from_any(data) else { return };
+    let Ok(store) = Keystore::from_xprv(MASTER) else { return };
+    let _ = review_with_keystore(&store, &psbt);
+    for mode in [NonceMode::LowR, NonceMode::Plain] {
+        if sign(&store, &mut psbt, &SignOptions { nonce_mode: mode, aux_rand: [1; 32] }).is_ok() {
+            assert_eq!(Psbt::from_bytes(&psbt.to_bytes()).as_ref(), Ok(&psbt), "a signed PSBT parses back");
+        }
+    }
+    let _ = psbt.finalize();
+    let _ = psbt.extract();
+}
