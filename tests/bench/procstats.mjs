@@ -58,14 +58,41 @@ function pssKiB (pid) {
   return m ? Number(m[1]) : 0
 }
 
+/** Chromium's process type (--type=renderer, gpu-process, utility...), 'browser' for the root. */
+function processType (pid) {
+  // Chromium rewrites its children's command lines into one space-separated string.
+  const args = (read(`/proc/${pid}/cmdline`) || '').split(/[\0 ]/)
+  const type = args.find(a => a.startsWith('--type='))?.slice(7) || 'browser'
+  const sub = args.find(a => a.startsWith('--utility-sub-type='))?.slice(19)
+  return sub ? `${type}:${sub.split('.').pop()}` : type
+}
+
+/** [{ key, name, ticks }] for every thread of a process, named by /proc/PID/task/TID/comm. */
+function threads (pid) {
+  let tids
+  try { tids = readdirSync(`/proc/${pid}/task`) } catch { return [] }
+  const out = []
+  for (const tid of tids) {
+    const stat = read(`/proc/${pid}/task/${tid}/stat`)
+    if (!stat) continue
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    out.push({ key: `${pid}/${tid}`, name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks: Number(f[11]) + Number(f[12]) })
+  }
+  return out
+}
+
 /**
  * Samples a process tree every `intervalMs` until stop(); stop() returns
- * { cpuSeconds, peakPssMiB, processes } over the sampling window.
+ * { cpuSeconds, peakPssMiB, processes } over the sampling window, and with `perThread` also
+ * `threads`: CPU seconds per (process type, thread name), busiest first.
  */
-export function sampleTree (root, { intervalMs = 200 } = {}) {
+export function sampleTree (root, { intervalMs = 200, perThread = false } = {}) {
   const start = new Map() // pid -> cpu ticks when first seen (0 when born after start)
   const last = new Map()
   const seen = new Set()
+  const types = new Map()
+  const threadStart = new Map()
+  const threadLast = new Map()
   let peakKiB = 0
   let first = true
   const sample = () => {
@@ -75,9 +102,16 @@ export function sampleTree (root, { intervalMs = 200 } = {}) {
       if (!seen.has(p.pid)) {
         seen.add(p.pid)
         start.set(p.pid, first ? p.cpuTicks : 0)
+        if (perThread) types.set(p.pid, processType(p.pid))
       }
       last.set(p.pid, p.cpuTicks)
       kib += pssKiB(p.pid)
+      if (perThread) {
+        for (const t of threads(p.pid)) {
+          if (!threadStart.has(t.key)) threadStart.set(t.key, { ticks: first ? t.ticks : 0, pid: p.pid })
+          threadLast.set(t.key, t)
+        }
+      }
     }
     first = false
     peakKiB = Math.max(peakKiB, kib)
@@ -90,7 +124,17 @@ export function sampleTree (root, { intervalMs = 200 } = {}) {
       sample()
       let ticks = 0
       for (const [pid, t] of last) ticks += t - start.get(pid)
-      return { cpuSeconds: ticks / TICKS_PER_SECOND, peakPssMiB: peakKiB / 1024, processes: seen.size }
+      const result = { cpuSeconds: ticks / TICKS_PER_SECOND, peakPssMiB: peakKiB / 1024, processes: seen.size }
+      if (perThread) {
+        const byName = new Map()
+        for (const [key, t] of threadLast) {
+          const { ticks: t0, pid } = threadStart.get(key)
+          const name = `${types.get(pid)} ${t.name}`
+          byName.set(name, (byName.get(name) || 0) + (t.ticks - t0) / TICKS_PER_SECOND)
+        }
+        result.threads = [...byName].map(([name, seconds]) => ({ name, seconds })).filter(t => t.seconds > 0).sort((a, b) => b.seconds - a.seconds)
+      }
+      return result
     }
   }
 }

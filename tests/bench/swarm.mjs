@@ -45,7 +45,7 @@ export async function transferRun (client, leechers, file, { timeoutMs = 600000,
     const { magnet } = await within(120000, `${client} seed`, seeder.call('seed', server.trackerUrl))
     const everyone = [seeder, ...downloaders]
     const profiles = profileDir ? await Promise.all(everyone.map(p => startProfile(p.page))) : []
-    const samplers = everyone.map(p => sampleTree(p.root))
+    const samplers = everyone.map(p => sampleTree(p.root, { perThread: Boolean(profileDir) }))
     let results, usage
     try {
       results = await within(timeoutMs, `${client} download`,
@@ -55,7 +55,9 @@ export async function transferRun (client, leechers, file, { timeoutMs = 600000,
       for (const [i, prof] of profiles.entries()) {
         const role = i === 0 ? 'seeder' : `leecher${i}`
         const summary = await prof.stop(join(profileDir, `${client}-1to${leechers}-${role}.cpuprofile`))
-        log(formatSummary(`${client} 1 -> ${leechers}, ${role} (CPU ${usage[i].cpuSeconds.toFixed(1)} s for the whole instance)`, summary))
+        log(`${client} 1 -> ${leechers}, ${role}: CPU ${usage[i].cpuSeconds.toFixed(1)} s for the whole instance; busiest threads: ` +
+          usage[i].threads.slice(0, 8).map(t => `${t.name} ${t.seconds.toFixed(2)} s`).join(', '))
+        log(formatSummary(`${client} 1 -> ${leechers}, ${role}`, summary))
       }
     }
     for (const [i, p] of downloaders.entries()) {

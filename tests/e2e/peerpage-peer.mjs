@@ -10,6 +10,7 @@ async function pump () {
   return window.peerpage.pump
 }
 let downloaded = null
+const seen = new Set() // peer ids met while downloading (a finished download drops seeders)
 
 /** Seeds the file picked in #pick; resolves once a tracker has answered for it. */
 export async function seed (trackerUrl) {
@@ -45,9 +46,13 @@ export async function download (magnet) {
       clearInterval(poll)
     }
   }, 5)
+  const meet = () => { for (const peer of p.peers(id)) seen.add(peer.peerId) }
+  const meeting = setInterval(meet, 200)
   if (!p.stats(id).complete) await Promise.race([complete, failed])
   times.done = performance.now() - t0
   clearInterval(poll)
+  clearInterval(meeting)
+  meet()
   downloaded = id
   const info = p.info(id)
   return { ...times, length: info.length, peers: p.stats(id).peers }
@@ -62,8 +67,9 @@ export async function digests () {
 
 export async function destroy () {}
 
-/** Hex peer ids of the peers of every torrent (to show who we talked to). */
+/** Hex peer ids met while downloading and of every torrent's current peers. */
 export async function peerIds () {
   const p = await pump()
-  return p.list().flatMap(t => p.peers(t.id).map(peer => peer.peerId))
+  for (const t of p.list()) for (const peer of p.peers(t.id)) seen.add(peer.peerId)
+  return [...seen]
 }

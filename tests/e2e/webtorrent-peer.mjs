@@ -33,6 +33,7 @@ export async function seed (trackerUrl) {
 }
 
 let downloaded = null
+const seen = new Set() // peer ids met while downloading
 
 /** Downloads a magnet: times (ms after the add) of metadata, first verified piece and done. */
 export async function download (magnet) {
@@ -40,6 +41,7 @@ export async function download (magnet) {
   const t0 = performance.now()
   const times = { metadata: null, firstPiece: null, done: null }
   const torrent = c.add(magnet)
+  torrent.on('wire', wire => seen.add(wire.peerId))
   torrent.once('metadata', () => { times.metadata = performance.now() - t0 })
   torrent.once('verified', () => { times.firstPiece = performance.now() - t0 })
   await new Promise((resolve, reject) => {
@@ -64,7 +66,8 @@ export async function destroy () {
   client = null
 }
 
-/** Hex peer ids of the wires of every torrent (to show who we talked to). */
+/** Hex peer ids met while downloading and of every torrent's current wires. */
 export function peerIds () {
-  return client ? client.torrents.flatMap(t => t.wires.map(w => w.peerId)) : []
+  for (const t of client?.torrents || []) for (const w of t.wires) seen.add(w.peerId)
+  return [...seen]
 }
