@@ -49,6 +49,7 @@ class Page {
 
   /** Runs `fn` on the core, then does every output. */
   input (fn) {
+    if (this.closed) return
     const result = fn(this.core)
     this.drain()
     return result
@@ -138,6 +139,7 @@ class Page {
   }
 
   close () {
+    this.closed = true
     clearTimeout(this.timer)
     for (const ws of this.sockets.values()) ws.close()
   }
