@@ -1,6 +1,7 @@
 //! The JS-facing handles: the one place that knows wasm-bindgen. Each function is a thin
 //! conversion over a core call; errors become JS `Error`s with a stable `code` and `fault`.
 
+mod bench;
 mod client;
 mod formats;
 mod qr;

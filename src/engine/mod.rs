@@ -31,6 +31,8 @@
 //! assert_eq!((to, bytes[0]), (peer, 19));
 //! ```
 
+#[doc(hidden)]
+pub mod bench;
 mod error;
 
 pub use crate::swarm::PeerKey;
