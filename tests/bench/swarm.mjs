@@ -8,12 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startTestServer, launchKind, writeRandomFile, fileDigests } from '../e2e/peers.mjs'
+import { startTestServer, launchKind, callIn, writeRandomFile, fileDigests } from '../e2e/peers.mjs'
 import { browserRoot, sampleTree } from './procstats.mjs'
 import { startProfile, formatSummary } from './profile.mjs'
 
 export const CLIENTS = { webtorrent: { name: 'WebTorrent 3' }, peerpage: { name: 'peerpage' } }
 const RAW = '/tests/bench/raw-channel.mjs'
+const WATCH = '/tests/bench/channel-watch.mjs'
 
 /** Rejects after `ms` with a message naming what hung, so one stuck run cannot hang the bench. */
 function within (ms, what, promise) {
@@ -42,6 +43,7 @@ async function withPeers (kind, count, fn) {
 export async function transferRun (client, leechers, file, { timeoutMs = 600000, profileDir = null, log = console.log } = {}) {
   return withPeers(client, 1 + leechers, async (server, [seeder, ...downloaders]) => {
     await seeder.page.setInputFiles('#pick', file.path)
+    if (profileDir) for (const p of [seeder, ...downloaders]) await callIn(p.page, WATCH, 'watch')
     const { magnet } = await within(120000, `${client} seed`, seeder.call('seed', server.trackerUrl))
     const everyone = [seeder, ...downloaders]
     const profiles = profileDir ? await Promise.all(everyone.map(p => startProfile(p.page))) : []
@@ -58,6 +60,8 @@ export async function transferRun (client, leechers, file, { timeoutMs = 600000,
         log(`${client} 1 -> ${leechers}, ${role}: CPU ${usage[i].cpuSeconds.toFixed(1)} s for the whole instance; busiest threads: ` +
           usage[i].threads.slice(0, 8).map(t => `${t.name} ${t.seconds.toFixed(2)} s`).join(', '))
         log(formatSummary(`${client} 1 -> ${leechers}, ${role}`, summary))
+        const w = await callIn(everyone[i].page, WATCH, 'report')
+        log(`  send buffer of its channels (${w.samples} samples): ` + w.bands.map(b => `${b.lo === b.hi ? b.lo : `${b.lo}-${b.hi === Infinity ? '' : b.hi}`}: ${(100 * b.share).toFixed(0)} %`).join(', '))
       }
     }
     for (const [i, p] of downloaders.entries()) {
