@@ -360,6 +360,11 @@ impl Swarm {
             return;
         }
         self.tick(now);
+        // A rate limit let go: whatever it held back is retried below (and may be held again).
+        let woke = self.throttle_wake.is_some_and(|t| now >= t);
+        if woke {
+            self.throttle_wake = None;
+        }
         let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
         for key in keys.iter().copied() {
             let late = match self.peers.get_mut(&key) {
@@ -381,8 +386,7 @@ impl Swarm {
         self.expire_gets(now);
         self.fill_web_seeds(now);
         self.fill_all_requests(now);
-        if self.throttle_wake.is_some_and(|t| now >= t) {
-            self.throttle_wake = None;
+        if woke {
             for key in keys {
                 self.serve_uploads(key);
             }

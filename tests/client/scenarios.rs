@@ -141,7 +141,7 @@ fn download_limit_holds_in_virtual_time() {
     // The limit is also used: the whole file took not much longer than the rate implies.
     let took = samples.last().unwrap().0;
     let ideal = s.data.len() as u64 * 1000 / rate;
-    assert!(took < ideal * 3 / 2, "took {took} ms, the rate allows {ideal} ms");
+    assert!(took < ideal * 11 / 10, "took {took} ms, the rate allows {ideal} ms");
     let speed = s.net.nodes[leech].client.stats(lt).unwrap().down_speed;
     assert!(speed <= rate * 3 / 2, "measured speed {speed}");
 }

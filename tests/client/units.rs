@@ -216,3 +216,33 @@ fn torrent_file_and_resume_snapshot_round_trip() {
     assert_eq!(info.web_seeds, vec!["http://w.test/".to_string()]);
     assert!(m2.torrent_file(mt2).unwrap().is_none());
 }
+
+#[test]
+fn meters_and_buckets_follow_the_given_clock() {
+    use peerpage::swarm::rate::{Meter, TokenBucket};
+    let mut m = Meter::default();
+    // 10 KB every 100 ms for 10 s: 100 KB/s.
+    for t in 0..100u64 {
+        m.add(Instant(t * 100), 10_000);
+    }
+    let r = m.rate(Instant(9_950));
+    assert!((95_000..=105_000).contains(&r), "{r}");
+    // Silence empties the window.
+    assert_eq!(m.rate(Instant(20_000)), 0);
+    let mut b = TokenBucket::default();
+    assert!(b.allows(), "unlimited by default");
+    b.set_rate(1000);
+    b.refill(Instant(0));
+    let mut sent = 0;
+    for t in 0..10_000u64 {
+        b.refill(Instant(t));
+        while b.allows() {
+            b.take(100);
+            sent += 100;
+        }
+    }
+    // 10 s at 1000 B/s, plus the burst (one 16 KiB block at least) and one send of debt.
+    assert!(sent <= 10_000 + 16_384 + 100, "{sent}");
+    assert!(sent >= 10_000, "{sent}");
+    assert_eq!(b.ready_at(Instant(10_000)).map(|t| t.0 > 10_000), Some(true));
+}
