@@ -224,3 +224,21 @@ fn a_v2_psbt_signs_to_the_same_transaction_as_its_v0_form() {
     // And the signed v2 PSBT survives its own serialization.
     assert_eq!(Psbt::from_bytes(&v2.to_bytes()).unwrap(), v2);
 }
+
+#[test]
+fn bip371_signed_vectors_finalize_into_spends_core_accepts() {
+    // BIP-371's PSBTs with a key-path signature and with script-path signatures: finalized
+    // by peerpage (choosing among the leaves), their transactions pass Core's interpreter.
+    let path = format!("{}/tests/vectors/bip371_taproot_psbt_vectors.json", env!("CARGO_MANIFEST_DIR"));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut checked = 0;
+    for case in v["valid"].as_array().unwrap() {
+        let psbt = Psbt::from_bytes(&peerpage::btc::encoding::from_hex(case["hex"].as_str().unwrap()).unwrap()).unwrap();
+        let signed = psbt.inputs.iter().all(|i| i.tap_key_sig.is_some() || !i.tap_script_sigs.is_empty());
+        if signed {
+            assert!(verdicts(&psbt).iter().all(Result::is_ok), "{}", case["description"]);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2);
+}
