@@ -13,8 +13,8 @@ use super::hd::{compressed, ExtendedPrivKey};
 use super::keystore::Keystore;
 use super::path::DerivationPath;
 use super::sign::{ecdsa_sign, public_key_of, schnorr_sign, taproot_key_sign, NonceMode};
-use crate::btc::hash::{hash160, sha256};
 use crate::btc::psbt::taproot::{control_block_commits, output_key};
+use crate::btc::psbt::verify::{script_code, ScriptCode};
 use crate::btc::psbt::{review, Input, KeyOwner, KeySource, Psbt, Review};
 use crate::btc::script::{self, ScriptKind};
 use crate::btc::sighash::{tapleaf_hash, SighashCache, TaprootSpend, SIGHASH_ALL, SIGHASH_SINGLE};
@@ -111,53 +111,6 @@ pub fn psbt_sign(keystore: &Keystore, bytes: &[u8], options: &SignOptions) -> Re
     Ok((psbt.to_bytes(), report))
 }
 
-/// Which script a segwit v0 or legacy signature commits to, for key `pk` spending `spk`.
-enum Plan {
-    Legacy(Vec<u8>),
-    SegwitV0(Vec<u8>),
-}
-
-/// BIP-174 signer checks and the script code for `pk` (None: the key is not in this script).
-fn ecdsa_plan(input: &Input, spk: &[u8], pk: &[u8]) -> Result<Option<Plan>, &'static str> {
-    let h = hash160(pk);
-    let contains = |s: &[u8]| match ScriptKind::of(s) {
-        ScriptKind::Multisig { keys, .. } => keys.iter().any(|k| k == pk),
-        ScriptKind::P2pk(k) => k == pk,
-        _ => false,
-    };
-    let witness_script = |program: [u8; 32]| -> Result<&Vec<u8>, &'static str> {
-        let ws = input.witness_script.as_ref().ok_or("no witness script")?;
-        if sha256(ws) != program {
-            return Err("the witness script does not match");
-        }
-        Ok(ws)
-    };
-    Ok(match ScriptKind::of(spk) {
-        ScriptKind::P2pkh(k) => (k == h).then(|| Plan::Legacy(spk.to_vec())),
-        ScriptKind::P2pk(k) => (k == pk).then(|| Plan::Legacy(spk.to_vec())),
-        ScriptKind::P2wpkh(k) => (k == h && pk.len() == 33).then(|| Plan::SegwitV0(script::p2pkh(&h))),
-        ScriptKind::P2wsh(p) => {
-            let ws = witness_script(p)?;
-            contains(ws).then(|| Plan::SegwitV0(ws.clone()))
-        }
-        ScriptKind::P2sh(sh) => {
-            let redeem = input.redeem_script.as_ref().ok_or("no redeem script")?;
-            if hash160(redeem) != sh {
-                return Err("the redeem script does not match the output");
-            }
-            match ScriptKind::of(redeem) {
-                ScriptKind::P2wpkh(k) => (k == h && pk.len() == 33).then(|| Plan::SegwitV0(script::p2pkh(&h))),
-                ScriptKind::P2wsh(p) => {
-                    let ws = witness_script(p)?;
-                    contains(ws).then(|| Plan::SegwitV0(ws.clone()))
-                }
-                _ => contains(redeem).then(|| Plan::Legacy(redeem.clone())),
-            }
-        }
-        _ => None,
-    })
-}
-
 /// Signs every input of `psbt` that has a key of ours. Inputs already finalized, or not
 /// ours, are left alone; inputs of ours that fail a check are listed in `refused`.
 pub fn sign(keystore: &Keystore, psbt: &mut Psbt, options: &SignOptions) -> Result<SignReport, WalletError> {
@@ -218,10 +171,10 @@ fn sign_ecdsa(
     }
     let mut signed = 0;
     for (pk, secret) in ours {
-        let digest = match ecdsa_plan(input, &out.script_pubkey, &pk)? {
+        let digest = match script_code(input, &out.script_pubkey, &pk)? {
             None => continue,
-            Some(Plan::SegwitV0(code)) => cache.segwit_v0(index, &code, out.value, hash_type).map_err(|_| "sighash failed")?,
-            Some(Plan::Legacy(code)) => {
+            Some(ScriptCode::SegwitV0(code)) => cache.segwit_v0(index, &code, out.value, hash_type).map_err(|_| "sighash failed")?,
+            Some(ScriptCode::Legacy(code)) => {
                 // BIP-174: a non-segwit input must come with its whole previous transaction.
                 if input.non_witness_utxo.is_none() {
                     return Err("a legacy input needs its previous transaction");

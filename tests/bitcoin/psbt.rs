@@ -182,3 +182,32 @@ fn hostile_variations_of_valid_vectors_never_panic() {
         }
     }
 }
+
+#[test]
+fn published_signatures_verify_and_a_flipped_byte_is_caught() {
+    // BIP-174's signers (ECDSA, P2SH and P2SH-P2WSH multisig) and BIP-371's (key path and
+    // script path) all verify against their transactions; one flipped byte does not.
+    let v174 = vectors("bip174_psbt_vectors.json");
+    let v371 = vectors("bip371_taproot_psbt_vectors.json");
+    let mut signed = vec![Psbt::from_bytes(&psbt_hex(&v174["workflow"]["combiner"])).unwrap()];
+    for c in v371["valid"].as_array().unwrap() {
+        let p = Psbt::from_bytes(&unhex(c["hex"].as_str().unwrap())).unwrap();
+        if p.inputs.iter().any(|i| i.tap_key_sig.is_some() || !i.tap_script_sigs.is_empty()) {
+            signed.push(p);
+        }
+    }
+    assert_eq!(signed.len(), 3);
+    for psbt in signed {
+        assert_eq!(psbt.invalid_signatures(), Vec::<usize>::new());
+        for i in 0..psbt.inputs.len() {
+            let mut bad = psbt.clone();
+            let input = &mut bad.inputs[i];
+            let sig = match (input.partial_sigs.values_mut().next(), input.tap_key_sig.as_mut()) {
+                (Some(s), _) | (None, Some(s)) => s,
+                _ => input.tap_script_sigs.values_mut().next().unwrap(),
+            };
+            sig[12] ^= 0x10;
+            assert_eq!(bad.invalid_signatures(), vec![i]);
+        }
+    }
+}

@@ -96,6 +96,12 @@ fn review_shows_values_owners_change_fee_and_the_size_once_signed() {
     assert!(estimate >= tx.vsize() && estimate <= tx.vsize() + 6, "estimate {estimate}, real {}", tx.vsize());
     let rate = r.fee_rate.unwrap();
     assert!((rate - 10_000.0 / estimate as f64).abs() < 1e-9);
+    // Our signatures verify; a flipped byte is flagged before anyone finalizes it.
+    let mut unfinal = psbt.clone();
+    sign(&store, &mut unfinal, &SignOptions::default()).unwrap();
+    assert!(review_with_keystore(&store, &unfinal).warnings.iter().all(|w| w.code != "invalid-signature"));
+    unfinal.inputs[5].tap_script_sigs.values_mut().next().unwrap()[3] ^= 1;
+    assert!(codes(&review_with_keystore(&store, &unfinal)).contains(&("invalid-signature", Some(5))));
     // After signing and finalizing, the review says so and measures the real size.
     let done = review_with_keystore(&store, &signed);
     assert!(done.complete && done.inputs.iter().all(|i| i.finalized));

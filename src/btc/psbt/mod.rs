@@ -21,6 +21,7 @@ mod parse;
 pub mod review;
 mod serialize;
 pub mod taproot;
+pub mod verify;
 mod weight;
 
 pub use error::{PsbtError, Where};

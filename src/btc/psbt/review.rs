@@ -83,7 +83,7 @@ pub struct OutputReview {
 pub struct Warning {
     /// `missing-utxo`, `utxo-mismatch`, `witness-utxo-only`, `non-default-sighash`,
     /// `sighash-single-without-output`, `absurd-fee`, `negative-fee`, `amount-overflow`,
-    /// `unknown-size`, `mixed-networks`, `locktime-conflict`.
+    /// `unknown-size`, `mixed-networks`, `locktime-conflict`, `invalid-signature`.
     pub code: &'static str,
     /// The input concerned, if one.
     pub input: Option<usize>,
@@ -369,6 +369,10 @@ pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
             None,
             format!("some keys in this PSBT belong to another network than {}", network.name()),
         ));
+    }
+
+    for i in psbt.invalid_signatures() {
+        warnings.push(warn("invalid-signature", Some(i), None, format!("input {i}: a signature in this PSBT does not verify")));
     }
 
     let lock_time = psbt.lock_time().ok();

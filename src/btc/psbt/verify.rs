@@ -1,0 +1,133 @@
+//! What each PSBT signature commits to, and whether it verifies: the signer uses the first
+//! to know what to sign, review uses the second to flag a cosigner's bad signature before
+//! it is finalized into a transaction the network would refuse.
+
+use super::{Input, Psbt};
+use crate::btc::hash::{hash160, sha256};
+use crate::btc::script::{self, ScriptKind};
+use crate::btc::sighash::{SighashCache, TaprootSpend};
+use crate::btc::tx::TxOut;
+
+/// The script an ECDSA signature signs (BIP-143's scriptCode, or the legacy one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScriptCode {
+    /// A legacy (pre-segwit) spend: the legacy sighash over this script.
+    Legacy(Vec<u8>),
+    /// A segwit v0 spend: BIP-143 over this script code.
+    SegwitV0(Vec<u8>),
+}
+
+/// What key `pk` signs when `input` spends `spk`, after BIP-174's signer checks (redeem and
+/// witness scripts must hash to what they claim). `Ok(None)`: the key is not in the script.
+pub fn script_code(input: &Input, spk: &[u8], pk: &[u8]) -> Result<Option<ScriptCode>, &'static str> {
+    let h = hash160(pk);
+    let contains = |s: &[u8]| match ScriptKind::of(s) {
+        ScriptKind::Multisig { keys, .. } => keys.iter().any(|k| k == pk),
+        ScriptKind::P2pk(k) => k == pk,
+        _ => false,
+    };
+    let witness_script = |program: [u8; 32]| -> Result<&Vec<u8>, &'static str> {
+        let ws = input.witness_script.as_ref().ok_or("no witness script")?;
+        if sha256(ws) != program {
+            return Err("the witness script does not match");
+        }
+        Ok(ws)
+    };
+    Ok(match ScriptKind::of(spk) {
+        ScriptKind::P2pkh(k) => (k == h).then(|| ScriptCode::Legacy(spk.to_vec())),
+        ScriptKind::P2pk(k) => (k == pk).then(|| ScriptCode::Legacy(spk.to_vec())),
+        ScriptKind::P2wpkh(k) => (k == h && pk.len() == 33).then(|| ScriptCode::SegwitV0(script::p2pkh(&h))),
+        ScriptKind::P2wsh(p) => {
+            let ws = witness_script(p)?;
+            contains(ws).then(|| ScriptCode::SegwitV0(ws.clone()))
+        }
+        ScriptKind::P2sh(sh) => {
+            let redeem = input.redeem_script.as_ref().ok_or("no redeem script")?;
+            if hash160(redeem) != sh {
+                return Err("the redeem script does not match the output");
+            }
+            match ScriptKind::of(redeem) {
+                ScriptKind::P2wpkh(k) => (k == h && pk.len() == 33).then(|| ScriptCode::SegwitV0(script::p2pkh(&h))),
+                ScriptKind::P2wsh(p) => {
+                    let ws = witness_script(p)?;
+                    contains(ws).then(|| ScriptCode::SegwitV0(ws.clone()))
+                }
+                _ => contains(redeem).then(|| ScriptCode::Legacy(redeem.clone())),
+            }
+        }
+        _ => None,
+    })
+}
+
+/// Strict DER (BIP-66) with low S (BIP-146 policy) over `digest` by `pk`.
+fn ecdsa_ok(pk: &[u8], digest: &[u8; 32], der: &[u8]) -> bool {
+    use k256::ecdsa::signature::hazmat::PrehashVerifier;
+    let (Ok(key), Ok(sig)) = (k256::ecdsa::VerifyingKey::from_sec1_bytes(pk), k256::ecdsa::Signature::from_der(der)) else {
+        return false;
+    };
+    sig.normalize_s().is_none() && key.verify_prehash(digest, &sig).is_ok()
+}
+
+/// BIP-340 over `digest` by x-only `x`.
+fn schnorr_ok(x: &[u8], digest: &[u8; 32], sig: &[u8]) -> bool {
+    let (Ok(key), Ok(sig)) = (k256::schnorr::VerifyingKey::from_bytes(x), k256::schnorr::Signature::try_from(sig)) else {
+        return false;
+    };
+    key.verify_raw(digest, &sig).is_ok()
+}
+
+/// A taproot signature's sighash byte: 64 bytes means SIGHASH_DEFAULT; 65 with a 0x00 byte
+/// is invalid (BIP-341).
+fn split_schnorr(sig: &[u8]) -> Option<(&[u8], u8)> {
+    match sig.len() {
+        64 => Some((sig, 0)),
+        65 if sig[64] != 0 => Some((&sig[..64], sig[64])),
+        _ => None,
+    }
+}
+
+impl Psbt {
+    /// Checks every signature of every input not yet finalized against the transaction:
+    /// the inputs holding one that does not verify. Signatures whose sighash cannot be
+    /// computed (their UTXO data is missing) are not judged.
+    pub fn invalid_signatures(&self) -> Vec<usize> {
+        let Ok(tx) = self.unsigned_tx() else { return Vec::new() };
+        let spent = self.spent_outputs();
+        let all: Option<Vec<TxOut>> = spent.iter().cloned().collect();
+        let mut cache = SighashCache::new(&tx);
+        let mut bad = Vec::new();
+        for (i, (input, out)) in self.inputs.iter().zip(&spent).enumerate() {
+            let Some(out) = out else { continue };
+            if input.is_finalized() {
+                continue;
+            }
+            let mut ok = true;
+            for (pk, sig) in &input.partial_sigs {
+                let Some((&hash_type, der)) = sig.split_last() else { continue };
+                let hash_type = u32::from(hash_type);
+                let digest = match script_code(input, &out.script_pubkey, pk) {
+                    Ok(Some(ScriptCode::Legacy(code))) => cache.legacy(i, &code, hash_type).ok(),
+                    Ok(Some(ScriptCode::SegwitV0(code))) => cache.segwit_v0(i, &code, out.value, hash_type).ok(),
+                    // A signature by a key the script does not name cannot count.
+                    Ok(None) | Err(_) => None,
+                };
+                ok &= digest.is_some_and(|d| ecdsa_ok(pk, &d, der));
+            }
+            if let (ScriptKind::P2tr(q), Some(all)) = (ScriptKind::of(&out.script_pubkey), &all) {
+                if let Some(sig) = &input.tap_key_sig {
+                    ok &= split_schnorr(sig).is_some_and(|(s, t)| {
+                        cache.taproot(i, all, t, TaprootSpend::KeyPath { annex: None }).is_ok_and(|d| schnorr_ok(&q, &d, s))
+                    });
+                }
+                for ((x, leaf_hash), sig) in &input.tap_script_sigs {
+                    let spend = TaprootSpend::ScriptPath { annex: None, leaf_hash: *leaf_hash, codesep_pos: 0xffff_ffff };
+                    ok &= split_schnorr(sig).is_some_and(|(s, t)| cache.taproot(i, all, t, spend).is_ok_and(|d| schnorr_ok(x, &d, s)));
+                }
+            }
+            if !ok {
+                bad.push(i);
+            }
+        }
+        bad
+    }
+}
