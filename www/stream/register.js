@@ -23,6 +23,51 @@ function lookup (pump, infoHash, fileIndex) {
   return null
 }
 
+/**
+ * Where a read starting at `start` should stop so it waits for one piece at most: the end of
+ * the piece holding `start`, extended over the following pieces already verified. A player
+ * then gets the bytes it needs first as soon as they exist, and long reads where they do.
+ */
+function readyEnd (pump, { id, file }, start, end) {
+  const { pieceLength } = pump.info(id)
+  const map = pump.pieceMap(id)
+  const has = p => (map[p >> 3] >> (7 - (p & 7))) & 1
+  let piece = Math.floor((file.offset + start) / pieceLength)
+  let to = Math.min(end, (piece + 1) * pieceLength - file.offset)
+  while (to < end && has(++piece)) to = Math.min(end, (piece + 1) * pieceLength - file.offset)
+  return to
+}
+
+/** The newest request's seq per "infoHash/fileIndex" (see sw.js nextSeq). */
+const newest = new Map()
+
+/** Resolves once file bytes [start, end) are in verified pieces (checked on each progress). */
+function verified (pump, { id, file }, start, end) {
+  const { pieceLength } = pump.info(id)
+  const first = Math.floor((file.offset + start) / pieceLength)
+  const last = Math.floor((file.offset + end - 1) / pieceLength)
+  const done = () => {
+    const map = pump.pieceMap(id)
+    for (let p = first; p <= last; p++) if (!((map[p >> 3] >> (7 - (p & 7))) & 1)) return false
+    return true
+  }
+  if (done()) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const check = ({ detail }) => {
+      if (detail.id !== id) return
+      let ready
+      try { ready = done() } catch (err) { ready = err }
+      if (!ready) return
+      pump.removeEventListener('progress', check)
+      pump.removeEventListener('removed', check)
+      if (ready instanceof Error) reject(ready)
+      else resolve()
+    }
+    pump.addEventListener('progress', check)
+    pump.addEventListener('removed', check)
+  })
+}
+
 async function answer (pump, data, port) {
   try {
     const found = lookup(pump, data.infoHash, data.fileIndex)
@@ -32,7 +77,12 @@ async function answer (pump, data, port) {
     }
     if (data.op !== 'read') throw new Error(`unknown stream op ${data.op}`)
     if (!found) throw Object.assign(new Error('the torrent was removed'), { code: 'stream.gone' })
-    const bytes = await pump.readRange(found.id, data.fileIndex, data.start, data.end)
+    const end = readyEnd(pump, found, data.start, data.end)
+    const key = `${data.infoHash}/${data.fileIndex}`
+    if (!(newest.get(key) > data.seq)) newest.set(key, data.seq)
+    // An older request of this file waits for its bytes without moving the stream window.
+    if (newest.get(key) > data.seq) await verified(pump, found, data.start, end)
+    const bytes = await pump.readRange(found.id, data.fileIndex, data.start, end)
     // Transfer the buffer when the view owns all of it; else copy just the view.
     const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
       ? bytes.buffer : bytes.slice().buffer

@@ -8,8 +8,8 @@
 import { contentType } from './media-types.js'
 import { parseRange } from './range.js'
 
-/** Bytes asked of the page at a time: a few pieces, small enough to seek promptly. */
-const CHUNK = 512 * 1024
+/** The most bytes asked of the page at a time (it answers sooner with less, see register.js). */
+const CHUNK = 1024 * 1024
 /** A page that does not answer a 'stat' within this time is not the pump's owner. */
 const STAT_TIMEOUT_MS = 3000
 
@@ -66,7 +66,16 @@ function plain (status, text, headers = {}) {
   return new Response(text, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers } })
 }
 
+/**
+ * Orders requests, newest highest, across restarts of this worker: the page lets only a
+ * file's newest request move the core's stream window (a player that seeks leaves its old
+ * request reading behind it, which must not pull the window back).
+ */
+let counter = 0
+const nextSeq = () => Date.now() * 1000 + (counter++ % 1000)
+
 async function serve (event, infoHash, fileIndex, url) {
+  const seq = nextSeq()
   const owner = await findOwner(event, infoHash, fileIndex)
   if (!owner) return plain(404, 'No open peerpage tab has this torrent file. Open the torrent in peerpage first.')
   const { client, stat } = owner
@@ -96,11 +105,12 @@ async function serve (event, infoHash, fileIndex, url) {
   const body = new ReadableStream({
     // Pulled only as fast as the media element or the download consumes: one chunk at a time.
     async pull (controller) {
-      const to = Math.min(end, at + CHUNK)
       try {
-        const { bytes } = await ask(client, { op: 'read', infoHash, fileIndex, start: at, end: to })
+        // The page may answer with fewer bytes (what is there, or one piece): ask on from there.
+        const { bytes } = await ask(client, { op: 'read', infoHash, fileIndex, seq, start: at, end: Math.min(end, at + CHUNK) })
+        if (!bytes || bytes.byteLength === 0) throw new Error('the page read no bytes')
         controller.enqueue(new Uint8Array(bytes))
-        at = to
+        at += bytes.byteLength
         if (at >= end) controller.close()
       } catch (err) {
         controller.error(err)
