@@ -23,8 +23,8 @@ pub enum Side {
     Ours {
         /// The offer id the trackers know.
         offer: OfferId,
-        /// An answer was applied.
-        answered: bool,
+        /// The peer whose answer was applied.
+        answered: Option<PeerId>,
     },
     /// A remote offer we answer through the tracker `url`.
     Theirs {
@@ -107,9 +107,17 @@ impl Conns {
         self.map.len()
     }
 
-    /// Whether we are already answering this peer for this torrent.
-    pub fn answering(&self, torrent: TorrentId, peer: &PeerId) -> bool {
-        self.map.values().any(|c| c.torrent == torrent && matches!(&c.side, Side::Theirs { peer_id, .. } if peer_id == peer))
+    /// Our pending answer to this peer's offer for this torrent, if any.
+    pub fn answering(&self, torrent: TorrentId, peer: &PeerId) -> Option<ConnId> {
+        self.map
+            .iter()
+            .find(|(_, c)| c.torrent == torrent && matches!(&c.side, Side::Theirs { peer_id, .. } if peer_id == peer))
+            .map(|(id, _)| *id)
+    }
+
+    /// Whether this peer answered one of our pending offers for this torrent.
+    pub fn answered_by(&self, torrent: TorrentId, peer: &PeerId) -> bool {
+        self.map.values().any(|c| c.torrent == torrent && matches!(&c.side, Side::Ours { answered: Some(p), .. } if p == peer))
     }
 
     /// Connections past their deadline.

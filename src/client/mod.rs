@@ -59,6 +59,7 @@ impl Entry {
 /// All torrents, their trackers and their pending WebRTC connections.
 #[derive(Debug)]
 pub struct Client {
+    peer_id: PeerId,
     engine: Engine,
     trackers: Trackers,
     torrents: BTreeMap<TorrentId, Entry>,
@@ -79,6 +80,7 @@ impl Client {
     pub fn with_engine(config: EngineConfig, secure_page: bool) -> Self {
         let trackers = Trackers::new(config.peer_id, config.seed.rotate_left(17) ^ 0x5eed, secure_page);
         Client {
+            peer_id: config.peer_id,
             engine: Engine::new(config),
             trackers,
             torrents: BTreeMap::new(),
@@ -499,28 +501,32 @@ impl Client {
                 for offer in offer_ids {
                     match torrent {
                         Some(torrent) => {
-                            let conn = self.conns.insert(torrent, Side::Ours { offer, answered: false }, now);
+                            let conn = self.conns.insert(torrent, Side::Ours { offer, answered: None }, now);
                             self.out.push_back(ClientOutput::CreateOffer { conn, torrent });
                         }
                         None => self.trackers.forget_offer(offer),
                     }
                 }
             }
-            TrackerOutput::Answer { offer_id, sdp, .. } => {
+            TrackerOutput::Answer { offer_id, peer_id, sdp } => {
                 let Some(conn) = self.conns.by_offer(&offer_id) else { return };
+                let Some(torrent) = self.conns.get(conn).map(|c| c.torrent) else { return };
+                if !self.keep_our_offer(torrent, &peer_id) {
+                    self.conns.remove(conn);
+                    self.out.push_back(ClientOutput::DropConn { conn });
+                    return;
+                }
                 if let Some(c) = self.conns.get_mut(conn) {
-                    if let Side::Ours { answered, .. } = &mut c.side {
-                        if !*answered {
-                            *answered = true;
-                            c.deadline = now + CONNECT_TIMEOUT;
-                            self.out.push_back(ClientOutput::ApplyAnswer { conn, sdp });
-                        }
+                    if let Side::Ours { answered: answered @ None, .. } = &mut c.side {
+                        *answered = Some(peer_id);
+                        c.deadline = now + CONNECT_TIMEOUT;
+                        self.out.push_back(ClientOutput::ApplyAnswer { conn, sdp });
                     }
                 }
             }
             TrackerOutput::DropOffer { offer_id } => {
                 let Some(conn) = self.conns.by_offer(&offer_id) else { return };
-                let answered = self.conns.get(conn).is_some_and(|c| matches!(c.side, Side::Ours { answered: true, .. }));
+                let answered = self.conns.get(conn).is_some_and(|c| matches!(c.side, Side::Ours { answered: Some(_), .. }));
                 if !answered {
                     self.conns.remove(conn);
                     self.out.push_back(ClientOutput::DropConn { conn });
@@ -537,8 +543,30 @@ impl Client {
         }
     }
 
+    /// Two peers that offered to each other at once would open two connections, and each
+    /// side's duplicate check could close a different one. Both sides apply one rule: the
+    /// connection offered by the lower peer id is kept. Returns whether our offer, answered
+    /// by `peer`, goes ahead (its rival, our answer to `peer`, is dropped then).
+    fn keep_our_offer(&mut self, torrent: TorrentId, peer: &PeerId) -> bool {
+        if self.connected_to(torrent, peer) {
+            return false;
+        }
+        let Some(rival) = self.conns.answering(torrent, peer) else { return true };
+        if self.peer_id.0 < peer.0 {
+            self.conns.remove(rival);
+            self.out.push_back(ClientOutput::DropConn { conn: rival });
+            true
+        } else {
+            false
+        }
+    }
+
+    fn connected_to(&self, torrent: TorrentId, peer: &PeerId) -> bool {
+        self.engine.swarm(torrent).is_some_and(|s| s.peer_views().iter().any(|p| p.peer_id.as_ref() == Some(peer)))
+    }
+
     /// Whether to answer `peer_id`'s offer: the torrent runs, wants peers, the budget has
-    /// room, and that peer is neither connected nor being answered already.
+    /// room, and that peer is neither connected nor being answered nor answering us.
     fn wants_peer(&self, torrent: TorrentId, peer_id: &PeerId) -> bool {
         let Some(entry) = self.torrents.get(&torrent) else { return false };
         let Some(swarm) = self.engine.swarm(torrent) else { return false };
@@ -547,8 +575,10 @@ impl Client {
         }
         let total = self.engine.peer_count() + self.conns.len();
         let mine = swarm.stats().peers as usize + self.conns.count_for(torrent);
-        let known = swarm.peer_views().iter().any(|p| p.peer_id.as_ref() == Some(peer_id));
-        total < self.engine.max_connections() && mine < TARGET_PEERS && !known && !self.conns.answering(torrent, peer_id)
+        let busy = self.connected_to(torrent, peer_id)
+            || self.conns.answering(torrent, peer_id).is_some()
+            || self.conns.answered_by(torrent, peer_id);
+        total < self.engine.max_connections() && mine < TARGET_PEERS && !busy
     }
 
     /// Per-tracker state of a torrent.

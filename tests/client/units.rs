@@ -246,3 +246,72 @@ fn meters_and_buckets_follow_the_given_clock() {
     assert!(sent >= 10_000, "{sent}");
     assert_eq!(b.ready_at(Instant(10_000)).map(|t| t.0 > 10_000), Some(true));
 }
+
+/// One client's side of a tracker: its first offer (id, SDP) from the announce it sends.
+fn first_offer(c: &mut Client, now: Instant) -> (ConnId, String) {
+    let conns: Vec<ConnId> = drain(c)
+        .into_iter()
+        .filter_map(|o| match o {
+            ClientOutput::CreateOffer { conn, .. } => Some(conn),
+            _ => None,
+        })
+        .collect();
+    for conn in &conns {
+        c.conn_sdp(*conn, format!("sdp-{}", conn.0), now).unwrap();
+    }
+    let text = drain(c)
+        .into_iter()
+        .find_map(|o| match o {
+            ClientOutput::TrackerSend { text, .. } => Some(text),
+            _ => None,
+        })
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let first = conns[0];
+    let offer = v["offers"].as_array().unwrap().iter().find(|o| o["offer"]["sdp"] == format!("sdp-{}", first.0)).unwrap();
+    (first, offer["offer_id"].as_str().unwrap().to_string())
+}
+
+#[test]
+fn peers_offering_to_each_other_keep_the_lower_ids_connection() {
+    let (torrent, _) = make_torrent(&[("a", 100_000)], 16_384, None);
+    let hash = peerpage::metainfo::parse_torrent(&torrent).unwrap().swarm_hash();
+    let (low, high) = (PeerId([1; 20]), PeerId([2; 20]));
+    let mut a = Client::new(low, 1, false);
+    let mut b = Client::new(high, 2, false);
+    for c in [&mut a, &mut b] {
+        c.set_default_trackers(vec![TRACKER.into()]);
+        c.add_torrent(&torrent, Instant(0)).unwrap();
+        c.tracker_opened(TRACKER, Instant(1));
+    }
+    let (a_conn, a_offer) = first_offer(&mut a, Instant(2));
+    let (b_conn, b_offer) = first_offer(&mut b, Instant(2));
+    // The tracker relays each offer to the other; each answers.
+    let relay = |from: PeerId, offer: &str, kind: &str, sdp: &str| {
+        serde_json::json!({"action":"announce","info_hash":bin(&hash.0),"peer_id":bin(&from.0),"offer_id":offer,kind:{"type":kind,"sdp":sdp}}).to_string()
+    };
+    let answer = |c: &mut Client, from: PeerId, offer: &str| -> ConnId {
+        c.tracker_message(TRACKER, &relay(from, offer, "offer", "remote"), Instant(3)).unwrap();
+        let conn = drain(c).into_iter().find_map(|o| match o {
+            ClientOutput::AcceptOffer { conn, .. } => Some(conn),
+            _ => None,
+        });
+        let conn = conn.expect("the offer is answered");
+        c.conn_sdp(conn, "answer".into(), Instant(3)).unwrap();
+        drain(c);
+        conn
+    };
+    let a_answers = answer(&mut a, high, &b_offer);
+    let b_answers = answer(&mut b, low, &a_offer);
+    // Now the answers arrive.
+    a.tracker_message(TRACKER, &relay(high, &a_offer, "answer", "from-b"), Instant(4)).unwrap();
+    b.tracker_message(TRACKER, &relay(low, &b_offer, "answer", "from-a"), Instant(4)).unwrap();
+    let (oa, ob) = (drain(&mut a), drain(&mut b));
+    // The lower id's offer wins on both sides: a applies b's answer and drops its own answer
+    // to b; b drops its offer and keeps its answer to a's.
+    assert!(oa.contains(&ClientOutput::ApplyAnswer { conn: a_conn, sdp: "from-b".into() }), "{oa:?}");
+    assert!(oa.contains(&ClientOutput::DropConn { conn: a_answers }), "{oa:?}");
+    assert!(ob.contains(&ClientOutput::DropConn { conn: b_conn }), "{ob:?}");
+    assert!(!ob.iter().any(|o| matches!(o, ClientOutput::ApplyAnswer { .. })), "{ob:?}");
+    assert!(!ob.contains(&ClientOutput::DropConn { conn: b_answers }), "{ob:?}");
+}
