@@ -1,0 +1,73 @@
+// Resume: the downloading page is reloaded at about half. The torrent, its metadata and its
+// verified pieces come back from IndexedDB and OPFS, the download finishes, and no verified
+// piece is stored twice (every piece's write is counted across both page loads).
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer, pagePeer, exposePump, waitComplete, fileSha256, seedGenerated } from './harness.mjs'
+
+const MiB = 1 << 20
+let server
+const peers = []
+
+before(async () => {
+  server = await startServer()
+})
+
+after(async () => {
+  for (const p of peers) await p.close().catch(() => {})
+  await server?.close()
+})
+
+test('a page reloaded at about half resumes and finishes without storing a piece twice', { timeout: 300000 }, async () => {
+  const seeder = await pagePeer(server)
+  peers.push(seeder)
+  // Every piece write in the leecher's page, across reloads: the binding and the init script
+  // outlive navigation, and the script subscribes before the pump can store anything.
+  const stores = new Map()
+  const leecher = await pagePeer(server, {
+    beforeLoad: async ({ page }) => {
+      await page.exposeBinding('__recordStored', (_, piece) => stores.set(piece, (stores.get(piece) || 0) + 1))
+      await page.addInitScript(() => {
+        import('/pump.js').then(m => m.pumps.addEventListener('pump', ({ detail: pump }) =>
+          pump.addEventListener('stored', e => window.__recordStored(e.detail.piece))))
+      })
+    }
+  })
+  peers.push(leecher)
+
+  const seeded = await seedGenerated(seeder, { size: 32 * MiB, name: 'resume.bin' })
+  // A slow download, so "about half" is a moment the test can catch.
+  await leecher.run(pump => pump.setRateLimits(4 * 1000 * 1000, 0))
+  const id = await leecher.run((pump, magnet) => pump.addMagnet(magnet), seeded.magnet)
+  await leecher.page.waitForFunction(id => {
+    const s = window.__pump.stats(id)
+    const info = window.__pump.info(id)
+    return info.hasMetadata && s.verifiedPieces >= info.pieceCount / 2
+  }, id, { polling: 100, timeout: 120000 })
+  const before = stores.size
+  const pieceCount = await leecher.run((pump, id) => pump.info(id).pieceCount, id)
+
+  await leecher.page.reload()
+  await leecher.page.waitForSelector('body[data-ready="true"]')
+  await exposePump(leecher.page)
+  const restored = await leecher.run(pump => pump.list().map(t => ({ id: t.id, info: t.info, stats: t.stats, map: Array.from(pump.pieceMap(t.id)) })))
+  assert.equal(restored.length, 1, 'the torrent is back after the reload')
+  const [t] = restored
+  assert.equal(t.info.infoHash, seeded.infoHash)
+  assert.equal(t.info.hasMetadata, true, 'with its metadata')
+  assert.ok(t.stats.verifiedPieces >= before - 2, `with its verified pieces (${t.stats.verifiedPieces}; ${before} stored before)`)
+  console.log(`reloaded with ${before} of ${pieceCount} pieces stored; ${t.stats.verifiedPieces} verified after the reload`)
+
+  await waitComplete(leecher.page, t.id)
+  assert.equal(await fileSha256(leecher, t.id, 0), seeded.sha256)
+  // A piece whose write finished as the page unloaded is on disk and in the resume record,
+  // though its 'stored' event never reached us: it must be among the pieces restored.
+  const fromDisk = p => (t.map[p >> 3] & (0x80 >> (p & 7))) !== 0
+  const never = []
+  for (let p = 0; p < pieceCount; p++) if (!stores.has(p) && !fromDisk(p)) never.push(p)
+  assert.deepEqual(never, [], 'every piece was stored, or restored from disk')
+  const twice = [...stores].filter(([, n]) => n > 1).map(([p]) => p)
+  assert.deepEqual(twice, [], 'no piece was stored twice')
+  assert.deepEqual(leecher.errors, [])
+})

@@ -1,0 +1,625 @@
+// The pump: the only caller of the wasm core. It pushes each input (tracker text, channel
+// bytes, a stored or read piece, a web-seed response, the timer), drains poll() after every
+// input, does what each output asks through the transports and storage, and keeps one timer
+// at the core's nextTimeout(). Everything above it (UI, streaming, kiosk) uses the Pump API
+// from CORE_API.md: methods, and EventTarget events with their data in `event.detail`.
+
+import init, { Core, version } from './pkg/peerpage.js'
+import { TrackerSockets } from './transport/tracker-ws.js'
+import { RtcPeers } from './transport/rtc.js'
+import { fetchRange } from './transport/webseed.js'
+import * as idb from './storage/idb.js'
+import * as opfs from './storage/opfs.js'
+import * as memory from './storage/memory.js'
+import { createTorrent } from './create.js'
+import { Bits } from './bits.js'
+
+const PROGRESS_MS = 250 // 'progress' events: at most 4 per second per torrent
+const READ_AHEAD = 8 << 20 // a read moves the stream window over this much past its start
+const STREAM_CHUNK = 1 << 20
+
+/** Our peer id: a client prefix in the Azureus style and 12 random bytes (one per session). */
+function newPeerId () {
+  const id = crypto.getRandomValues(new Uint8Array(20))
+  const [major, minor, patch] = version().split('.').map(n => Number(n) % 10)
+  id.set(new TextEncoder().encode(`-PP${major}${minor}${patch}0-`))
+  return id
+}
+
+const codeOf = err => err?.code || 'pump.error'
+
+// STUN servers as WebTorrent uses them by default; a page on loopback needs none (and may
+// have no DNS). `localStorage['peerpage.iceServers']` (JSON RTCIceServer[]) overrides both.
+const DEFAULT_ICE = [{ urls: ['stun:stun.l.google.com:19302', 'stun:global.stun.twilio.com:3478'] }]
+
+function defaultRtcConfig () {
+  try {
+    const saved = localStorage.getItem('peerpage.iceServers')
+    if (saved) return { iceServers: JSON.parse(saved) }
+  } catch {}
+  return { iceServers: /^(127\.|localhost$|\[::1\]$)/.test(location.hostname) ? [] : DEFAULT_ICE }
+}
+
+/**
+ * Announces every Pump as it starts, before it restores saved torrents ('pump' event, the
+ * pump in `detail`): lets tools and tests watch a page's pump from its first event.
+ */
+export const pumps = new EventTarget()
+
+export class Pump extends EventTarget {
+  /**
+   * Starts the core and restores saved torrents. Options: `trackers` (default tracker URLs),
+   * `storage` (open(infoHash, length, pieceCount) -> store; default www/storage/opfs.js, or
+   * memory.js where OPFS is missing), `db` (the torrent list, default www/storage/idb.js; null
+   * keeps nothing), `rtcConfig` (RTCConfiguration; default: no ICE servers on loopback, else
+   * public STUN), `restore` (default true).
+   */
+  static async start ({ trackers = [], storage = opfs.available() ? opfs : memory, db = idb, rtcConfig = defaultRtcConfig(), restore = true } = {}) {
+    await init()
+    const pump = new Pump({ trackers, storage, db, rtcConfig })
+    pumps.dispatchEvent(new CustomEvent('pump', { detail: pump }))
+    if (restore && db) await pump.#restore()
+    return pump
+  }
+
+  #core
+  #storage
+  #db
+  #trackerUrls
+  #trackers
+  #rtc
+  #torrents = new Map() // id -> torrent state (see #track)
+  #draining = false
+  #timer = null
+  #timerAt
+
+  constructor ({ trackers, storage, db, rtcConfig }) {
+    super()
+    this.#storage = storage
+    /** 'opfs', 'memory' or another storage's kind. */
+    this.storageKind = storage.kind || 'custom'
+    this.#db = db
+    this.#trackerUrls = [...trackers]
+    const seed = crypto.getRandomValues(new Uint8Array(8))
+    this.peerId = newPeerId()
+    this.#core = new Core(this.peerId, seed, globalThis.isSecureContext && location.protocol === 'https:')
+    this.#core.setDefaultTrackers(this.#trackerUrls)
+    this.#trackers = new TrackerSockets({
+      opened: url => this.#input(c => c.trackerOpened(url, now())),
+      closed: url => this.#input(c => c.trackerClosed(url, now())),
+      message: (url, text) => this.#input(c => c.trackerMessage(url, text, now()))
+    })
+    this.#rtc = new RtcPeers(rtcConfig, {
+      sdp: (conn, sdp) => this.#input(c => c.connSdp(conn, sdp, now())),
+      failed: conn => this.#input(c => c.connFailed(conn, now())),
+      open: conn => {
+        // rtc.js maps the peer handle to its channel only once this returns, so the outputs
+        // (our handshake first) are drained just after.
+        queueMicrotask(() => this.#drain())
+        try {
+          return this.#core.connOpen(conn, now())
+        } catch {
+          return undefined // over budget or unknown: rtc.js closes it
+        }
+      },
+      data: (peer, bytes) => this.#input(c => c.peerData(peer, bytes, now())),
+      closed: peer => this.#input(c => c.peerClosed(peer, now())),
+      drained: peer => this.#input(c => c.peerDrained(peer, now()))
+    })
+  }
+
+  // ---- the loop -------------------------------------------------------------------------
+
+  /**
+   * Runs one input and drains the outputs. Transport inputs for ids the core has already
+   * forgotten (a late message from a closed peer) fail harmlessly: they are ignored unless
+   * `quiet` is false, in which case the error is thrown to the caller.
+   */
+  #input (fn, { quiet = true } = {}) {
+    try {
+      return fn(this.#core)
+    } catch (err) {
+      if (!quiet) throw err
+      if (!/unknown/.test(codeOf(err))) console.warn('peerpage core:', codeOf(err), err.message)
+    } finally {
+      this.#drain()
+    }
+  }
+
+  #drain () {
+    if (this.#draining) return // an input pushed while dispatching: the outer loop drains it
+    this.#draining = true
+    try {
+      for (let out = this.#core.poll(); out !== undefined; out = this.#core.poll()) {
+        try {
+          this.#dispatch(out)
+        } catch (err) {
+          console.error('peerpage pump: output', out.type, err)
+        }
+      }
+    } finally {
+      this.#draining = false
+    }
+    this.#armTimer()
+  }
+
+  #armTimer () {
+    const at = this.#core.nextTimeout()
+    if (at === this.#timerAt) return
+    clearTimeout(this.#timer)
+    this.#timerAt = at
+    if (at === undefined) return
+    this.#timer = setTimeout(() => {
+      this.#timerAt = undefined
+      this.#input(c => c.timeout(now()))
+    }, Math.max(0, at - now()))
+  }
+
+  #dispatch (out) {
+    switch (out.type) {
+      case 'send': return this.#rtc.send(out.peer, out.bytes)
+      case 'close-peer': return this.#rtc.closePeer(out.peer)
+      case 'tracker-connect': return this.#trackers.connect(out.url)
+      case 'tracker-close': return this.#trackers.close(out.url)
+      case 'tracker-send': return this.#trackers.send(out.url, out.text)
+      case 'create-offer': return this.#rtc.createOffer(out.conn)
+      case 'accept-offer': return this.#rtc.acceptOffer(out.conn, out.sdp)
+      case 'apply-answer': return this.#rtc.applyAnswer(out.conn, out.sdp)
+      case 'drop-conn': return this.#rtc.drop(out.conn)
+      case 'store-piece': return this.#storePiece(out.torrent, out.piece, out.data)
+      case 'read-piece': return this.#readPiece(out.torrent, out.piece)
+      case 'http-get': return this.#httpGet(out)
+      case 'metadata': return this.#onMetadata(out.torrent)
+      case 'verified': return this.#progress(out.torrent)
+      case 'peer-count': return this.#progress(out.torrent)
+      case 'hash-failed': return this.#emit('hash-failed', { id: out.torrent, piece: out.piece })
+      case 'banned': return this.#emit('banned', { id: out.torrent, peerId: out.peerId })
+      case 'complete':
+        this.#progress(out.torrent, true)
+        this.#save(out.torrent)
+        return this.#emit('complete', { id: out.torrent })
+      default:
+        console.warn('peerpage pump: unknown output', out.type)
+    }
+  }
+
+  #emit (type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }))
+  }
+
+  #progress (id, now = false) {
+    const t = this.#torrents.get(id)
+    if (!t) return
+    const wait = t.lastProgress + PROGRESS_MS - performance.now()
+    if (now || wait <= 0) {
+      clearTimeout(t.progressTimer)
+      t.progressTimer = null
+      t.lastProgress = performance.now()
+      this.#emit('progress', { id })
+    } else if (!t.progressTimer) {
+      t.progressTimer = setTimeout(() => {
+        t.progressTimer = null
+        if (!t.removed) this.#progress(id, true)
+      }, wait)
+    }
+  }
+
+  // ---- torrents and their storage -------------------------------------------------------
+
+  /** Starts tracking a torrent the core just added (`store`: its storage, if already open). */
+  #track (id, { seeding = false, paused = false, addedAt = Date.now(), store = null } = {}) {
+    const t = {
+      id,
+      info: null, // core.info(id), cached once the metadata is known
+      store: null, // Promise<store> once the metadata is known
+      stored: null, // Bits of pieces whose bytes are on disk
+      waiters: new Set(), // readRange calls waiting for pieces
+      metadataWaiters: [],
+      seeding,
+      paused,
+      addedAt,
+      copying: null, // Promise while a new seed's files are copied into storage
+      writing: new Map(), // piece -> Promise of its write in flight
+      saving: false,
+      dirty: false,
+      lastProgress: 0,
+      progressTimer: null,
+      removed: false
+    }
+    this.#torrents.set(id, t)
+    if (this.#core.info(id).hasMetadata) this.#openStore(t, store)
+    return t
+  }
+
+  #openStore (t, opened = null) {
+    if (t.store) return t.store
+    t.info = this.#core.info(t.id)
+    t.stored ??= new Bits(t.info.pieceCount)
+    const { infoHash, length, pieceCount } = t.info
+    t.store = opened
+      ? Promise.resolve(opened)
+      : this.#storage.open(infoHash, length, pieceCount).catch(err => {
+        // E.g. another tab holds this torrent's file: keep going in memory, and say so.
+        this.#emit('error', { id: t.id, code: codeOf(err), message: `storage failed, pieces are kept in memory: ${err.message}` })
+        return memory.open(infoHash, length, pieceCount)
+      })
+    for (const resolve of t.metadataWaiters.splice(0)) resolve()
+    return t.store
+  }
+
+  #onMetadata (id) {
+    const t = this.#torrents.get(id)
+    if (!t) return
+    this.#openStore(t)
+    this.#save(id)
+    this.#emit('metadata', { id })
+  }
+
+  #pieceSpan (t, piece) {
+    const offset = piece * t.info.pieceLength
+    return { offset, length: Math.min(t.info.pieceLength, t.info.length - offset) }
+  }
+
+  #storePiece (id, piece, data) {
+    const t = this.#torrents.get(id)
+    if (!t) return
+    const store = this.#openStore(t)
+    const { offset } = this.#pieceSpan(t, piece)
+    // The snapshot taken now counts this piece; storage writes it right after the bytes.
+    const snapshot = this.#core.resumeSnapshot(id)
+    const write = store
+      .then(store => store.writePiece(piece, offset, data, snapshot))
+      .then(() => t.stored.set(piece))
+      .finally(() => t.writing.delete(piece))
+    t.writing.set(piece, write.catch(() => {}))
+    write.then(() => {
+      if (t.removed) return
+      for (const w of t.waiters) {
+        w.missing.delete(piece)
+        if (!w.missing.size) {
+          t.waiters.delete(w)
+          w.resolve()
+        }
+      }
+      this.#emit('stored', { id, piece })
+    }, err => {
+      if (t.removed) return
+      // The piece is lost: the core fetches it again.
+      this.#input(c => c.pieceMissing(id, piece, now()))
+      this.#emit('error', { id, code: codeOf(err), message: `could not store piece ${piece}: ${err.message}` })
+    })
+  }
+
+  #readPiece (id, piece) {
+    const t = this.#torrents.get(id)
+    if (!t || !t.store) return this.#input(c => c.pieceMissing(id, piece, now()))
+    const { offset, length } = this.#pieceSpan(t, piece)
+    // A piece just verified may be asked for by a peer before its write has finished.
+    Promise.all([t.copying, t.writing.get(piece)])
+      .then(() => {
+        if (!t.stored.has(piece)) throw Object.assign(new Error('not on disk'), { code: 'storage.missing' })
+        return t.store
+      })
+      .then(store => store.read(offset, length))
+      .then(bytes => this.#input(c => c.pieceRead(id, piece, bytes, now())),
+        () => this.#input(c => c.pieceMissing(id, piece, now())))
+  }
+
+  #httpGet ({ torrent, request, url, start, end }) {
+    fetchRange(url, start, end).then(({ status, body }) => {
+      if (this.#torrents.has(torrent)) this.#input(c => c.httpResponse(torrent, request, status, body, now()))
+    })
+  }
+
+  // ---- resume ---------------------------------------------------------------------------
+
+  /**
+   * Saves the torrent's record in the list (IndexedDB) now, and again when something changed
+   * while a save was in flight. Which pieces are on disk is saved by storage with each piece
+   * (see storage/opfs.js); this record's snapshot is only the fallback.
+   */
+  #save (id) {
+    const t = this.#torrents.get(id)
+    if (!t || !this.#db) return
+    t.dirty = true
+    if (t.saving) return
+    t.saving = true
+    const run = async () => {
+      while (t.dirty && !t.removed) {
+        t.dirty = false
+        try {
+          await this.#db.put(this.#record(t))
+        } catch (err) {
+          console.warn('peerpage: could not save resume data', err)
+        }
+      }
+      t.saving = false
+    }
+    run()
+  }
+
+  #record (t) {
+    const info = this.#core.info(t.id)
+    return {
+      infoHash: info.infoHash,
+      name: info.name,
+      magnet: info.magnet,
+      length: info.hasMetadata ? info.length : null,
+      pieceCount: info.hasMetadata ? info.pieceCount : null,
+      snapshot: this.#core.resumeSnapshot(t.id),
+      seeding: t.seeding,
+      paused: t.paused,
+      addedAt: t.addedAt
+    }
+  }
+
+  async #restore () {
+    let records
+    try {
+      records = await this.#db.list()
+    } catch (err) {
+      console.warn('peerpage: no saved torrents (IndexedDB failed)', err)
+      return
+    }
+    for (const rec of records) {
+      try {
+        await this.#restoreOne(rec)
+      } catch (err) {
+        console.warn('peerpage: could not restore a saved torrent', rec.name, err)
+      }
+    }
+  }
+
+  async #restoreOne (rec) {
+    // Storage holds the newest snapshot (saved with each piece) and which pieces are on disk.
+    let store = null
+    if (rec.length != null) {
+      store = await this.#storage.open(rec.infoHash, rec.length, rec.pieceCount).catch(() => null)
+    }
+    const snapshot = store?.resume?.snapshot ?? rec.snapshot
+    let id
+    try {
+      id = this.#input(c => c.addResume(snapshot, now()), { quiet: false })
+    } catch (err) {
+      // A magnet saved before its metadata came: join again by its link.
+      try {
+        id = this.#input(c => c.addMagnet(rec.magnet, now()), { quiet: false })
+      } catch {
+        this.#db.remove(rec.infoHash).catch(() => {})
+        throw err
+      }
+    }
+    const t = this.#track(id, { ...rec, store })
+    if (t.info) {
+      if (store?.resume) t.stored.bytes.set(store.resume.stored.subarray(0, t.stored.bytes.length))
+      // The core refetches verified pieces whose bytes never reached the disk.
+      const verified = new Bits(t.info.pieceCount, this.#core.pieceMap(id))
+      for (let p = 0; p < t.info.pieceCount; p++) {
+        if (verified.has(p) && !t.stored.has(p)) this.#input(c => c.pieceMissing(id, p, now()))
+      }
+    }
+    if (rec.paused) this.#input(c => c.pause(id, now()))
+    this.#save(id)
+    this.#emit('added', { id, restored: true })
+  }
+
+  // ---- the Pump API ---------------------------------------------------------------------
+
+  #need (id) {
+    const t = this.#torrents.get(id)
+    if (!t) throw Object.assign(new Error(`no torrent ${id}`), { code: 'pump.unknown-torrent' })
+    return t
+  }
+
+  #added (id, options) {
+    this.#track(id, options)
+    this.#save(id)
+    this.#emit('added', { id })
+    return id
+  }
+
+  /** Adds a torrent from .torrent bytes; returns its id. */
+  addTorrentFile (bytes) {
+    const id = this.#input(c => c.addTorrent(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), now()), { quiet: false })
+    return this.#added(id)
+  }
+
+  /** Joins a swarm by magnet link; returns its id. */
+  addMagnet (link) {
+    const id = this.#input(c => c.addMagnet(link, now()), { quiet: false })
+    return this.#added(id)
+  }
+
+  /**
+   * Seeds local files: a FileList / File[] (a folder pick's webkitRelativePath is kept) or
+   * [{path: string | string[], file}]. Copies them into storage so the torrent survives a
+   * reload, and adds it as a seed. `options.torrent`: the .torrent already made of exactly
+   * these files in this order (e.g. by create.js with its own progress); else they are sorted
+   * and hashed here with create.js (one worker per core), with `options` {name,
+   * onProgress(done, total), comment, urlList}. Resolves to the id.
+   */
+  async seedFiles (files, options = {}) {
+    let { torrent } = options
+    let list
+    if (torrent) list = [...files].map(entry)
+    else {
+      let name
+      ({ name, list } = normaliseFiles(files, options.name))
+      if (!list.length) throw Object.assign(new Error('no files to seed'), { code: 'pump.no-files' })
+      torrent = (await createTorrent(list, {
+        name,
+        trackers: this.#trackerUrls.map(url => [url]),
+        createdBy: `peerpage ${version()}`,
+        creationDate: Math.floor(Date.now() / 1000),
+        ...(options.comment ? { comment: options.comment } : {}),
+        ...(options.urlList ? { urlList: options.urlList } : {})
+      }, options.onProgress)).torrent
+    }
+    const id = this.#input(c => c.addSeed(torrent, now()), { quiet: false })
+    const total = list.reduce((n, f) => n + f.file.size, 0)
+    if (total !== this.#core.info(id).length) {
+      this.#input(c => c.removeTorrent(id, now()))
+      throw Object.assign(new Error('these files are not the torrent\'s files'), { code: 'pump.files-mismatch' })
+    }
+    const t = this.#track(id, { seeding: true })
+    t.copying = this.#copyIn(t, list)
+    t.copying.then(async () => {
+      t.copying = null
+      await (await t.store).saveResume(this.#core.resumeSnapshot(id), t.stored.bytes.slice())
+      this.#save(id)
+    }, err => this.#emit('error', { id, code: codeOf(err), message: `could not copy the files to storage: ${err.message}` }))
+    this.#emit('added', { id })
+    this.#progress(id, true)
+    return id
+  }
+
+  // The creator lays the files out back to back in this order (no pad files).
+  async #copyIn (t, list) {
+    const store = await t.store
+    let offset = 0
+    for (const { file } of list) {
+      for (let at = 0; at < file.size; at += STREAM_CHUNK) {
+        const chunk = new Uint8Array(await file.slice(at, Math.min(at + STREAM_CHUNK, file.size)).arrayBuffer())
+        await store.write(offset + at, chunk)
+      }
+      offset += file.size
+    }
+    t.stored.fill()
+  }
+
+  /** Removes a torrent; `deleteData` also deletes its pieces from storage. */
+  async remove (id, { deleteData = false } = {}) {
+    const t = this.#need(id)
+    const info = t.info || this.#core.info(id)
+    t.removed = true
+    this.#torrents.delete(id)
+    clearTimeout(t.progressTimer)
+    this.#input(c => c.removeTorrent(id, now()))
+    const gone = Object.assign(new Error('torrent removed'), { code: 'pump.removed' })
+    for (const w of t.waiters) w.reject(gone)
+    if (this.#db) await this.#db.remove(info.infoHash).catch(() => {})
+    if (t.store) {
+      const store = await t.store.catch(() => null)
+      await (deleteData ? store?.delete() : store?.close())?.catch(() => {})
+    }
+    this.#emit('removed', { id })
+  }
+
+  pause (id) {
+    const t = this.#need(id)
+    this.#input(c => c.pause(id, now()), { quiet: false })
+    t.paused = true
+    this.#save(id)
+    this.#progress(id, true)
+  }
+
+  resume (id) {
+    const t = this.#need(id)
+    this.#input(c => c.resume(id, now()), { quiet: false })
+    t.paused = false
+    this.#save(id)
+    this.#progress(id, true)
+  }
+
+  list () {
+    // torrentIds() is a Uint32Array, whose map() would make numbers of these records.
+    return Array.from(this.#core.torrentIds(), id => ({ id, info: this.#core.info(id), stats: this.#core.stats(id) }))
+  }
+
+  info (id) { return this.#core.info(id) }
+  stats (id) { return this.#core.stats(id) }
+  peers (id) { return this.#core.peers(id) }
+  trackers (id) { return this.#core.trackers(id) }
+  pieceMap (id) { return this.#core.pieceMap(id) }
+  torrentFile (id) { return this.#core.torrentFile(id) }
+
+  setFilePriority (id, file, priority) {
+    this.#input(c => c.setFilePriority(id, file, priority), { quiet: false })
+  }
+
+  setRateLimits (down, up) {
+    this.#input(c => c.setRateLimits(down, up), { quiet: false })
+  }
+
+  setTorrentRateLimits (id, down, up) {
+    this.#input(c => c.setTorrentRateLimits(id, down, up), { quiet: false })
+  }
+
+  /** Resolves once the torrent's metadata is known (at once for a .torrent). */
+  whenMetadata (id) {
+    const t = this.#need(id)
+    if (t.store) return Promise.resolve()
+    return new Promise(resolve => t.metadataWaiters.push(resolve))
+  }
+
+  /**
+   * Bytes [start, end) of a file, once the pieces holding them are verified and on disk. If
+   * some are missing, the core is first told to fetch this part of the torrent first.
+   */
+  async readRange (id, fileIndex, start, end) {
+    const t = this.#need(id)
+    await this.whenMetadata(id)
+    const file = t.info.files[fileIndex]
+    if (!file) throw Object.assign(new Error(`no file ${fileIndex}`), { code: 'pump.unknown-file' })
+    end = Math.min(end, file.length)
+    if (!(start >= 0) || start >= end) return new Uint8Array(0)
+    const from = file.offset + start
+    const to = file.offset + end
+    const pl = t.info.pieceLength
+    const missing = new Set()
+    for (let p = Math.floor(from / pl); p <= Math.floor((to - 1) / pl); p++) if (!t.stored.has(p)) missing.add(p)
+    if (missing.size) {
+      const window = Math.min(Math.max(to - from, READ_AHEAD), file.offset + file.length - from)
+      this.#input(c => c.setStreamWindow(id, from, window), { quiet: false })
+      await new Promise((resolve, reject) => t.waiters.add({ missing, resolve, reject }))
+    }
+    await t.copying
+    return (await t.store).read(from, to - from)
+  }
+
+  /** A ReadableStream of a whole file (for saving), read piece by piece as it arrives. */
+  fileStream (id, fileIndex) {
+    let at = 0
+    return new ReadableStream({
+      pull: async controller => {
+        await this.whenMetadata(id)
+        const length = this.#need(id).info.files[fileIndex]?.length ?? 0
+        if (at >= length) return controller.close()
+        const end = Math.min(at + STREAM_CHUNK, length)
+        controller.enqueue(await this.readRange(id, fileIndex, at, end))
+        at = end
+        if (at >= length) controller.close()
+      }
+    }, { highWaterMark: 2 })
+  }
+
+  /** Stops everything (tests, or leaving the page): sockets and connections close. */
+  close () {
+    clearTimeout(this.#timer)
+    this.#trackers.closeAll()
+    this.#rtc.closeAll()
+  }
+}
+
+function now () {
+  return performance.now()
+}
+
+const entry = f => f instanceof File
+  ? { file: f, path: (f.webkitRelativePath || f.name).split('/') }
+  : { file: f.file, path: Array.isArray(f.path) ? f.path : String(f.path).split('/') }
+
+/** [{file, path: string[]}] sorted by path, and the torrent's name. */
+function normaliseFiles (files, name) {
+  let list = [...files].map(entry)
+  // Unnamed, a folder (every path starts with the same directory) is a torrent named after it.
+  const top = list[0]?.path[0]
+  if (name === undefined && list.length && list.every(f => f.path.length > 1 && f.path[0] === top)) {
+    list = list.map(f => ({ file: f.file, path: f.path.slice(1) }))
+    name ??= top
+  }
+  name ??= list.length === 1 ? list[0].path[list[0].path.length - 1] : 'files'
+  if (list.length === 1 && list[0].path.length === 1) list[0].path = [name]
+  list.sort((a, b) => a.path.join('/').localeCompare(b.path.join('/')))
+  return { name, list }
+}
