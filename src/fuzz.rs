@@ -14,6 +14,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("wire_extended", crate::wire::ext::fuzz_extended),
     ("swarm_session", crate::swarm::fuzz_session),
     ("tracker_message", crate::tracker::fuzz_message),
+    ("client_ops", crate::client::fuzz::fuzz_client),
     ("btc_address", crate::btc::fuzz_address),
     ("btc_tx", crate::btc::fuzz_tx),
     ("btc_script", crate::btc::fuzz_script),

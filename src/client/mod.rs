@@ -14,6 +14,8 @@
 
 mod conns;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 mod output;
 mod snapshot;
 mod views;
