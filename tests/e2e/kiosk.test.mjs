@@ -1,0 +1,155 @@
+// The demo kiosk end to end: the server makes a torrent of a folder, a kiosk page (its own
+// Chromium) fetches it from the web seed and seeds it; the join link is read from a screenshot
+// of the kiosk with jsQR; three visitors (three more Chromium instances) join from that link.
+// On the way the kiosk tab reloads (it must come back from storage without fetching the folder
+// again), the tracker restarts (everyone must reconnect and re-announce: the third visitor
+// arrives only after it), and the first visitor leaves once done. Every visitor must end with
+// the folder's exact bytes, and visitors must have uploaded to each other.
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomBytes, createHash } from 'node:crypto'
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { startServer, launchPeer, openPage, decodeQrPng, waitFor } from './harness.mjs'
+
+const CHUNK = 1 << 20
+// The kiosk's upload cap (kB/s), as a screen on a thin uplink: the visitors then need each
+// other. No timing is asserted.
+const KIOSK_UP = 400
+
+const root = mkdtempSync(join(tmpdir(), 'peerpage-kiosk-e2e-'))
+const dir = join(root, 'Kiosk demo')
+const files = { 'poster.bin': randomBytes(2_500_000), 'clips/one.bin': randomBytes(1_800_123), 'clips/two.txt': randomBytes(700_001) }
+const peers = []
+let server
+
+before(async () => {
+  for (const [path, data] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true })
+    writeFileSync(join(dir, path), data)
+  }
+  server = await startServer({ kiosk: dir, kioskCache: join(root, 'cache') })
+})
+
+after(async () => {
+  for (const p of peers) await p.close().catch(() => {})
+  await server?.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+/** SHA-256 of each 1 MiB chunk of each file, in torrent file order (path sorted). */
+function expectedDigests () {
+  return Object.keys(files).sort().map(path => {
+    const data = files[path]
+    const out = []
+    for (let at = 0; at < data.length; at += CHUNK) out.push(createHash('sha256').update(data.subarray(at, at + CHUNK)).digest('hex'))
+    return { path, digests: out }
+  })
+}
+
+/** The same digests, read back from a visitor's pump (its storage), file by file. */
+function visitorDigests (page, infoHash) {
+  return page.evaluate(async ({ infoHash, CHUNK }) => {
+    const pump = window.peerpage.pump
+    const { id, info } = pump.list().find(t => t.info.infoHash === infoHash)
+    const hex = buf => [...new Uint8Array(buf)].map(b => b.toString(16).padStart(2, '0')).join('')
+    const out = []
+    for (const f of info.files) {
+      const digests = []
+      for (let at = 0; at < f.length; at += CHUNK) {
+        const bytes = await pump.readRange(id, f.index, at, Math.min(at + CHUNK, f.length))
+        digests.push(hex(await crypto.subtle.digest('SHA-256', bytes)))
+      }
+      out.push({ path: f.path.split('/').slice(1).join('/'), digests })
+    }
+    return out
+  }, { infoHash, CHUNK })
+}
+
+/** A visitor's view of the kiosk torrent: {progress, complete, uploaded, downloaded, peers}. */
+function visitorStats (page, infoHash) {
+  return page.evaluate(infoHash => {
+    const pump = window.peerpage?.pump
+    const t = pump?.list().find(t => t.info.infoHash === infoHash)
+    if (!t) return null
+    const s = pump.stats(t.id)
+    return { progress: t.info.length ? s.haveBytes / t.info.length : 0, complete: s.complete, uploaded: s.uploaded, downloaded: s.downloaded, peers: s.peers }
+  }, infoHash)
+}
+
+async function joinVisitor (joinUrl) {
+  const visitor = await launchPeer(server.url.replace(/\/$/, ''))
+  peers.push(visitor)
+  await openPage(visitor.page, joinUrl)
+  return visitor
+}
+
+const trackerSwarmSize = infoHash => {
+  const swarm = server.tracker.torrents[infoHash]
+  return swarm ? swarm.complete + swarm.incomplete : 0
+}
+
+test('a kiosk and three visitors: join by the QR code, survive a kiosk reload and a tracker restart', { timeout: 300000 }, async () => {
+  const { infoHash, length, joinUrl } = server.kiosk
+  const kiosk = await launchPeer(server.url.replace(/\/$/, ''))
+  peers.push(kiosk)
+  await kiosk.page.setViewportSize({ width: 1280, height: 720 })
+  const kioskUrl = `${server.url}kiosk.html?up=${KIOSK_UP}`
+  await kiosk.page.goto(kioskUrl)
+  await kiosk.page.waitForSelector('body[data-ready="true"]', { timeout: 30000 })
+
+  // The kiosk fetches the folder from the server's web seed once.
+  await kiosk.page.waitForSelector('body[data-complete="true"]', { timeout: 120000 })
+  const webSeedBytes = server.kioskCounters.webSeedBytes
+  assert.ok(webSeedBytes >= length, `the kiosk fetched ${webSeedBytes} of ${length} bytes from the web seed`)
+
+  // A phone would read the code off the screen: so does jsQR, from a screenshot.
+  const shot = await kiosk.page.screenshot({ path: join(tmpdir(), 'peerpage-kiosk.png') })
+  const scanned = decodeQrPng(shot)
+  assert.equal(scanned, joinUrl)
+
+  const v1 = await joinVisitor(scanned)
+  const v2 = await joinVisitor(scanned)
+  await waitFor(async () => {
+    const s = await Promise.all([v1, v2].map(v => visitorStats(v.page, infoHash)))
+    return s.every(x => x && x.progress > 0)
+  }, { timeout: 90000, what: 'the first two visitors to get pieces' })
+  await waitFor(() => kiosk.page.evaluate(() => Number(document.body.dataset.peers) >= 2),
+    { timeout: 30000, what: 'the kiosk to show two visitors' })
+
+  // The kiosk tab reloads mid-swarm: it restores the torrent and its pieces from storage.
+  await kiosk.page.reload()
+  await kiosk.page.waitForSelector('body[data-ready="true"]', { timeout: 30000 })
+  await kiosk.page.waitForSelector('body[data-complete="true"]', { timeout: 30000 })
+
+  // The tracker restarts, down for a moment: every peer must reconnect and announce again.
+  await server.restartTracker({ downMs: 1500 })
+  await waitFor(() => trackerSwarmSize(infoHash) >= 3, { timeout: 90000, what: 'the kiosk and both visitors to re-announce' })
+  const v3 = await joinVisitor(scanned)
+
+  const want = expectedDigests()
+  let uploadedByVisitors = 0
+  // The first visitor leaves as soon as it is done; the others carry on.
+  await waitFor(async () => (await visitorStats(v1.page, infoHash))?.complete, { timeout: 180000, what: 'visitor 1 to finish' })
+  assert.deepEqual(await visitorDigests(v1.page, infoHash), want, 'visitor 1 has the folder\'s bytes')
+  uploadedByVisitors += (await visitorStats(v1.page, infoHash)).uploaded
+  await v1.close()
+  peers.splice(peers.indexOf(v1), 1)
+
+  for (const [n, v] of [[2, v2], [3, v3]]) {
+    await waitFor(async () => (await visitorStats(v.page, infoHash))?.complete, { timeout: 180000, what: `visitor ${n} to finish` })
+    assert.deepEqual(await visitorDigests(v.page, infoHash), want, `visitor ${n} has the folder's bytes`)
+    uploadedByVisitors += (await visitorStats(v.page, infoHash)).uploaded
+  }
+  assert.ok(uploadedByVisitors > 0, 'visitors uploaded pieces to each other')
+  // Neither the reload nor any visitor fetched from the web seed again.
+  assert.equal(server.kioskCounters.webSeedBytes, webSeedBytes)
+
+  // The kiosk counted what it served; its screen shows it.
+  const served = await kiosk.page.textContent('#k-served')
+  assert.notEqual(served, '0 B')
+  await kiosk.page.screenshot({ path: join(tmpdir(), 'peerpage-kiosk-end.png') })
+  for (const p of peers) assert.deepEqual(p.errors, [])
+})
