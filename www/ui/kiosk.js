@@ -6,6 +6,8 @@
 
 import init from '../pkg/peerpage.js'
 import { Pump } from '../pump.js'
+import * as opfs from '../storage/opfs.js'
+import * as memory from '../storage/memory.js'
 import { drawQr } from './qr.js'
 import { bytes, rate, describeError } from './format.js'
 import { SwarmSpeed } from './kiosk-swarm.js'
@@ -39,10 +41,17 @@ async function kioskRecord () {
   }
 }
 
-async function storageModule () {
-  // OPFS keeps the pieces on disk across reloads; the heap store only where OPFS is missing.
-  if (navigator.storage?.getDirectory) return import('../storage/opfs.js')
-  return import('../storage/memory.js')
+// OPFS keeps the pieces on disk across reloads; the heap store only where OPFS is missing.
+const storageModule = () => opfs.available() ? opfs : memory
+
+/** A kiosk serves its own LAN: host candidates are enough and it may have no internet, so no
+ * STUN unless localStorage['peerpage.iceServers'] (JSON RTCIceServer[]) names some. */
+function iceServers () {
+  try {
+    return JSON.parse(localStorage.getItem('peerpage.iceServers')) || []
+  } catch {
+    return []
+  }
 }
 
 /** The kiosk torrent's id in the pump: restored from storage after a reload, else added. */
@@ -122,7 +131,7 @@ async function boot () {
     $('k-join').textContent = record.joinUrl
     status('starting the peer…')
     // No default trackers: the torrent names the server's own.
-    pump = await Pump.start({ trackers: [], storage: await storageModule() })
+    pump = await Pump.start({ trackers: [], storage: storageModule(), rtcConfig: { iceServers: iceServers() } })
     // kiosk.html?up=KB: an upload cap in kB/s for a screen on a thin uplink; visitors then
     // get more of the folder from each other.
     const up = Number(new URLSearchParams(location.search).get('up'))
@@ -130,14 +139,17 @@ async function boot () {
     const id = await kioskTorrent(pump, record)
     const swarm = new SwarmSpeed()
     const served = servedCounter(record.infoHash)
+    let lastError = null
     pump.addEventListener('error', ev => {
-      if (ev.detail.id === id) status(`${ev.detail.message} [${ev.detail.code}]`, 'error')
+      if (ev.detail.id === id) lastError = { text: `${ev.detail.message} [${ev.detail.code}]`, at: performance.now() }
     })
     // For tests and the curious: the page's pump and the torrent it seeds.
     window.kiosk = { pump, id, record }
     const tick = () => {
       try {
         render(pump, id, record, swarm, served)
+        // A storage or engine error stays on screen for a while, over the regular status.
+        if (lastError && performance.now() - lastError.at < 15000) status(lastError.text, 'error')
       } catch (err) {
         status(describeError(err, 'the kiosk view failed'), 'error')
       }
