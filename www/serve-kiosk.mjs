@@ -183,7 +183,8 @@ const CORS = {
 /**
  * The kiosk's HTTP routes. `state()` returns the torrent record once made, or
  * {hashing: {hashed, total}} / {error} before. Returns a handler that answers and returns true
- * for the kiosk's paths, false for the rest; `served` counts web seed bytes sent.
+ * for the kiosk's paths, false for the rest, and `counters` of the web seed's requests and
+ * body bytes sent.
  */
 export function kioskRoutes (state) {
   const counters = { webSeedBytes: 0, webSeedRequests: 0 }
@@ -238,8 +239,8 @@ export function kioskRoutes (state) {
       return true
     }
     counters.webSeedRequests++
-    if (req.method === 'GET') res.on('finish', () => { counters.webSeedBytes += Number(res.getHeader('Content-Length')) || 0 })
-    sendFile(req, res, file.abs, st, { ...CORS, 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-cache' })
+    const sending = sendFile(req, res, file.abs, st, { ...CORS, 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-cache' })
+    res.on('finish', () => { counters.webSeedBytes += sending })
     return true
   }
   return { handler, counters }

@@ -27,14 +27,18 @@ export function parseRange (header, size) {
   return { start, end }
 }
 
-/** Answers `req` with the file at `path` (already `stat`ed); `headers` are added to every answer. */
+/**
+ * Answers `req` with the file at `path` (already `stat`ed); `headers` are added to every
+ * answer. Returns the number of body bytes it sends.
+ */
 export function sendFile (req, res, path, stat, headers = {}) {
   const size = stat.size
   const range = parseRange(req.headers.range, size)
   const common = { ...headers, 'Accept-Ranges': 'bytes', 'Last-Modified': stat.mtime.toUTCString() }
   if (range === 'unsatisfiable') {
     res.writeHead(416, { ...common, 'Content-Range': `bytes */${size}`, 'Content-Length': 0 })
-    return res.end()
+    res.end()
+    return 0
   }
   if (range) {
     res.writeHead(206, {
@@ -45,9 +49,12 @@ export function sendFile (req, res, path, stat, headers = {}) {
   } else {
     res.writeHead(200, { ...common, 'Content-Length': size })
   }
-  if (req.method === 'HEAD' || size === 0) return res.end()
+  if (req.method === 'HEAD' || size === 0) {
+    res.end()
+    return 0
+  }
   const stream = createReadStream(path, range ? { start: range.start, end: range.end } : {})
   stream.on('error', () => res.destroy())
   stream.pipe(res)
-  return stream
+  return range ? range.end - range.start + 1 : size
 }

@@ -62,7 +62,7 @@ function visitorDigests (page, infoHash) {
         const bytes = await pump.readRange(id, f.index, at, Math.min(at + CHUNK, f.length))
         digests.push(hex(await crypto.subtle.digest('SHA-256', bytes)))
       }
-      out.push({ path: f.path.split('/').slice(1).join('/'), digests })
+      out.push({ path: f.path, digests })
     }
     return out
   }, { infoHash, CHUNK })
@@ -77,6 +77,32 @@ function visitorStats (page, infoHash) {
     const s = pump.stats(t.id)
     return { progress: t.info.length ? s.haveBytes / t.info.length : 0, complete: s.complete, uploaded: s.uploaded, downloaded: s.downloaded, peers: s.peers }
   }, infoHash)
+}
+
+/** Everyone's view of the swarm, for a failure message. */
+async function swarmState (infoHash) {
+  const lines = []
+  for (const [i, p] of peers.entries()) {
+    lines.push(`peer ${i}: ` + await p.page.evaluate(infoHash => {
+      const pump = window.kiosk?.pump || window.peerpage?.pump
+      const t = pump?.list().find(t => t.info.infoHash === infoHash)
+      if (!t) return `no torrent (page ${location.pathname}${location.hash.slice(0, 30)}, ready=${document.body.dataset.ready})`
+      return JSON.stringify({ stats: pump.stats(t.id), peers: pump.peers(t.id).map(p => [p.source, p.progress]), trackers: pump.trackers(t.id) })
+    }, infoHash).catch(err => `unreadable: ${err.message}`))
+  }
+  const swarm = server.tracker.torrents[infoHash]
+  lines.push(`tracker: ${swarm ? `${swarm.complete} complete, ${swarm.incomplete} incomplete` : 'no swarm'}`)
+  return lines.join('\n')
+}
+
+/** waitFor, with everyone's state in the error when it times out. */
+async function waitSwarm (check, options, infoHash) {
+  try {
+    return await waitFor(check, options)
+  } catch (err) {
+    err.message += '\n' + await swarmState(infoHash)
+    throw err
+  }
 }
 
 async function joinVisitor (joinUrl) {
@@ -112,12 +138,12 @@ test('a kiosk and three visitors: join by the QR code, survive a kiosk reload an
 
   const v1 = await joinVisitor(scanned)
   const v2 = await joinVisitor(scanned)
-  await waitFor(async () => {
+  await waitSwarm(async () => {
     const s = await Promise.all([v1, v2].map(v => visitorStats(v.page, infoHash)))
     return s.every(x => x && x.progress > 0)
-  }, { timeout: 90000, what: 'the first two visitors to get pieces' })
-  await waitFor(() => kiosk.page.evaluate(() => Number(document.body.dataset.peers) >= 2),
-    { timeout: 30000, what: 'the kiosk to show two visitors' })
+  }, { timeout: 90000, what: 'the first two visitors to get pieces' }, infoHash)
+  await waitSwarm(() => kiosk.page.evaluate(() => Number(document.body.dataset.peers) >= 2),
+    { timeout: 30000, what: 'the kiosk to show two visitors' }, infoHash)
 
   // The kiosk tab reloads mid-swarm: it restores the torrent and its pieces from storage.
   await kiosk.page.reload()
@@ -126,20 +152,22 @@ test('a kiosk and three visitors: join by the QR code, survive a kiosk reload an
 
   // The tracker restarts, down for a moment: every peer must reconnect and announce again.
   await server.restartTracker({ downMs: 1500 })
-  await waitFor(() => trackerSwarmSize(infoHash) >= 3, { timeout: 90000, what: 'the kiosk and both visitors to re-announce' })
+  await waitSwarm(() => trackerSwarmSize(infoHash) >= 3, { timeout: 90000, what: 'the kiosk and both visitors to re-announce' }, infoHash)
   const v3 = await joinVisitor(scanned)
+  await waitSwarm(async () => (await visitorStats(v3.page, infoHash))?.progress > 0, { timeout: 90000, what: 'visitor 3 to get pieces' }, infoHash)
+  await kiosk.page.screenshot({ path: join(tmpdir(), 'peerpage-kiosk-swarm.png') })
 
   const want = expectedDigests()
   let uploadedByVisitors = 0
   // The first visitor leaves as soon as it is done; the others carry on.
-  await waitFor(async () => (await visitorStats(v1.page, infoHash))?.complete, { timeout: 180000, what: 'visitor 1 to finish' })
+  await waitSwarm(async () => (await visitorStats(v1.page, infoHash))?.complete, { timeout: 180000, what: 'visitor 1 to finish' }, infoHash)
   assert.deepEqual(await visitorDigests(v1.page, infoHash), want, 'visitor 1 has the folder\'s bytes')
   uploadedByVisitors += (await visitorStats(v1.page, infoHash)).uploaded
   await v1.close()
   peers.splice(peers.indexOf(v1), 1)
 
   for (const [n, v] of [[2, v2], [3, v3]]) {
-    await waitFor(async () => (await visitorStats(v.page, infoHash))?.complete, { timeout: 180000, what: `visitor ${n} to finish` })
+    await waitSwarm(async () => (await visitorStats(v.page, infoHash))?.complete, { timeout: 180000, what: `visitor ${n} to finish` }, infoHash)
     assert.deepEqual(await visitorDigests(v.page, infoHash), want, `visitor ${n} has the folder's bytes`)
     uploadedByVisitors += (await visitorStats(v.page, infoHash)).uploaded
   }

@@ -98,7 +98,9 @@ test('the web seed serves every file whole and in ranges (206, Content-Range, 41
     assert.ok(whole.body.equals(data), path)
   }
   const a = files['a.bin']
+  const counted = server.kioskCounters.webSeedBytes
   const part = await request(seedPath('a.bin'), { headers: { Range: 'bytes=1000-66535' } })
+  assert.equal(server.kioskCounters.webSeedBytes - counted, 65536, 'the server counts the body bytes it sent')
   assert.equal(part.status, 206)
   assert.equal(part.headers['content-range'], `bytes 1000-66535/${a.length}`)
   assert.equal(Number(part.headers['content-length']), 65536)

@@ -97,8 +97,12 @@ export function drawPeerGraph (canvas, self, peers, format) {
     ring(ctx, x, y, nodeR, p.progress, p.progress >= 1 ? COLORS.done : COLORS.have)
     const name = p.source === 'webseed' ? 'web seed' : (p.client || p.peerId?.slice(0, 8) || 'peer')
     label(ctx, `${Math.floor((p.progress || 0) * 100)}%`, x, y, Math.max(10, nodeR * 0.6))
-    label(ctx, name, x, y + nodeR + Math.max(10, unit * 0.03), Math.max(10, unit * 0.028), COLORS.muted)
-    if (p.upSpeed > 0) label(ctx, `↑ ${format(p.upSpeed)}`, x, y + nodeR + Math.max(22, unit * 0.065), Math.max(10, unit * 0.026), COLORS.muted)
+    // Labels go on the side away from the screen, clear of the edge.
+    const dir = y < cy0 - 1 ? -1 : 1
+    const line1 = nodeR + Math.max(10, unit * 0.03)
+    const line2 = nodeR + Math.max(22, unit * 0.065)
+    label(ctx, name, x, y + dir * (dir < 0 ? line2 : line1), Math.max(10, unit * 0.028), COLORS.muted)
+    if (p.upSpeed > 0) label(ctx, `↑ ${format(p.upSpeed)}`, x, y + dir * (dir < 0 ? line1 : line2), Math.max(10, unit * 0.026), COLORS.muted)
   }
   if (!peers.length) label(ctx, 'waiting for visitors…', cx, cy0 + unit * 0.22, Math.max(12, unit * 0.04), COLORS.muted)
 }
