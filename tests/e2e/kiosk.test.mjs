@@ -181,3 +181,49 @@ test('a kiosk and three visitors: join by the QR code, survive a kiosk reload an
   await kiosk.page.screenshot({ path: join(tmpdir(), 'peerpage-kiosk-end.png') })
   for (const p of peers) assert.deepEqual(p.errors, [])
 })
+
+// BIP-84's published test vector: the first receive address of this phrase (m/84'/0'/0'/0/0).
+const BIP84_PHRASE = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'
+const BIP84_FIRST = 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu'
+
+test('the kiosk shows a tip address from the browser\'s wallet vault, keeping only the address', { timeout: 120000 }, async () => {
+  const kiosk = await launchPeer(server.url.replace(/\/$/, ''))
+  peers.push(kiosk)
+  const { page } = kiosk
+  await page.setViewportSize({ width: 1280, height: 720 })
+  await page.goto(`${server.url}kiosk.html`)
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 })
+  assert.equal(await page.isVisible('#k-wallet-button'), false, 'no wallet in this browser: no tip button')
+  // A vault as the Wallet tab saves it, for the BIP-84 phrase.
+  await page.evaluate(async phrase => {
+    const { Wallet } = await import('/pkg/peerpage.js')
+    const { saveVault } = await import('/ui/wallet-store.js')
+    const random = n => crypto.getRandomValues(new Uint8Array(n))
+    const wallet = Wallet.fromMnemonic(phrase, '', 'mainnet')
+    const blob = wallet.seal('kiosk pass', random(16), random(24))
+    wallet.free()
+    await saveVault({ blob, network: 'mainnet', savedAt: Date.now() })
+  }, BIP84_PHRASE)
+  await page.reload()
+  await page.waitForSelector('#k-wallet-button:not([hidden])', { timeout: 30000 })
+  await page.click('#k-wallet-button')
+  await page.fill('#k-wallet-pass', 'wrong')
+  await page.click('#k-wallet-show')
+  await page.waitForSelector('#k-wallet-error:not([hidden])')
+  assert.equal(await page.isVisible('#k-wallet'), false)
+  await page.fill('#k-wallet-pass', 'kiosk pass')
+  await page.click('#k-wallet-show')
+  await page.waitForSelector('#k-wallet:not([hidden])')
+  assert.equal(await page.textContent('#k-wallet-address'), BIP84_FIRST)
+  await page.screenshot({ path: join(tmpdir(), 'peerpage-kiosk-tip.png') })
+  const read = decodeQrPng(await page.locator('#k-wallet-qr').screenshot())
+  assert.ok(read, 'jsQR reads the tip QR code')
+  assert.equal(read.toLowerCase().split('?')[0], `bitcoin:${BIP84_FIRST}`)
+  // Only the public address is kept: after a reload it is shown without unlocking again.
+  const kept = await page.evaluate(() => localStorage.getItem('peerpage-kiosk-tip'))
+  assert.ok(!/abandon|prv/.test(kept), 'no secret in what the kiosk keeps')
+  await page.reload()
+  await page.waitForSelector('#k-wallet:not([hidden])', { timeout: 30000 })
+  assert.equal(await page.textContent('#k-wallet-address'), BIP84_FIRST)
+  assert.deepEqual(kiosk.errors, [])
+})

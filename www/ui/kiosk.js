@@ -12,6 +12,7 @@ import { drawQr } from './qr.js'
 import { bytes, rate, describeError } from './format.js'
 import { SwarmSpeed } from './kiosk-swarm.js'
 import { drawPieceMap, drawPeerGraph } from './kiosk-draw.js'
+import { startKioskWallet } from './kiosk-wallet.js'
 
 const $ = id => document.getElementById(id)
 const TICK_MS = 500
@@ -129,6 +130,7 @@ async function boot () {
     document.title = `${record.name} · peerpage kiosk`
     drawQr($('k-qr'), record.joinUrl)
     $('k-join').textContent = record.joinUrl
+    startKioskWallet().catch(err => console.warn('kiosk tip address:', err.message))
     status('starting the peer…')
     // No default trackers: the torrent names the server's own.
     pump = await Pump.start({ trackers: [], storage: storageModule(), rtcConfig: { iceServers: iceServers() } })
