@@ -39,8 +39,14 @@ export function drawPieceMap (canvas, bitfield, count) {
   }
 }
 
-function label (ctx, text, x, y, size, color = COLORS.text) {
+/** Centred text; with `boxed`, on a patch of the panel's colour so edges pass behind it. */
+function label (ctx, text, x, y, size, color = COLORS.text, boxed = false) {
   ctx.font = `${size}px system-ui, sans-serif`
+  if (boxed) {
+    const w = ctx.measureText(text).width
+    ctx.fillStyle = COLORS.bg
+    ctx.fillRect(x - w / 2 - 3, y - size * 0.65, w + 6, size * 1.3)
+  }
   ctx.fillStyle = color
   ctx.textAlign = 'center'
   ctx.textBaseline = 'middle'
@@ -98,11 +104,11 @@ export function drawPeerGraph (canvas, self, peers, format) {
     const name = p.source === 'webseed' ? 'web seed' : (p.client || p.peerId?.slice(0, 8) || 'peer')
     label(ctx, `${Math.floor((p.progress || 0) * 100)}%`, x, y, Math.max(10, nodeR * 0.6))
     // Labels go on the side away from the screen, clear of the edge.
-    const dir = y < cy0 - 1 ? -1 : 1
     const line1 = nodeR + Math.max(10, unit * 0.03)
     const line2 = nodeR + Math.max(22, unit * 0.065)
-    label(ctx, name, x, y + dir * (dir < 0 ? line2 : line1), Math.max(10, unit * 0.028), COLORS.muted)
-    if (p.upSpeed > 0) label(ctx, `↑ ${format(p.upSpeed)}`, x, y + dir * (dir < 0 ? line1 : line2), Math.max(10, unit * 0.026), COLORS.muted)
+    const dir = y < cy0 - 1 && y - line2 > 8 ? -1 : 1
+    label(ctx, name, x, y + dir * (dir < 0 ? line2 : line1), Math.max(10, unit * 0.028), COLORS.muted, true)
+    if (p.upSpeed > 0) label(ctx, `↑ ${format(p.upSpeed)}`, x, y + dir * (dir < 0 ? line1 : line2), Math.max(10, unit * 0.026), COLORS.muted, true)
   }
   if (!peers.length) label(ctx, 'waiting for visitors…', cx, cy0 + unit * 0.22, Math.max(12, unit * 0.04), COLORS.muted)
 }
