@@ -3,8 +3,11 @@
 // utilities. The root is found by the profile directory in its command line; the tree by
 // parent ids. Sampled: CPU time of a process that exits between samples is kept at its last
 // sample, so a sampler under-counts by at most one interval per exited process.
+// Sampling runs on a worker thread: reading /proc takes milliseconds, and on the main thread
+// it would hold up the tracker that shares this process (and so the peers being measured).
 
 import { readdirSync, readFileSync } from 'node:fs'
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 
 const TICKS_PER_SECOND = 100 // sysconf(_SC_CLK_TCK) on Linux for every common architecture
 
@@ -82,11 +85,36 @@ function threads (pid) {
 }
 
 /**
- * Samples a process tree every `intervalMs` until stop(); stop() returns
- * { cpuSeconds, peakPssMiB, processes } over the sampling window, and with `perThread` also
- * `threads`: CPU seconds per (process type, thread name), busiest first.
+ * Samples a process tree every `intervalMs` on a worker thread until stop(); resolves once
+ * the first sample is taken. stop() resolves to { cpuSeconds, peakPssMiB, processes } over
+ * the sampling window, and with `perThread` also `threads`: CPU seconds per (process type,
+ * thread name), busiest first.
  */
-export function sampleTree (root, { intervalMs = 200, perThread = false } = {}) {
+export async function sampleTree (root, options = {}) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { root, options } })
+  const message = () => new Promise((resolve, reject) => {
+    worker.once('message', resolve)
+    worker.once('error', reject)
+  })
+  await message()
+  return {
+    async stop () {
+      const result = message()
+      worker.postMessage('stop')
+      const r = await result
+      await worker.terminate()
+      return r
+    }
+  }
+}
+
+if (!isMainThread && workerData?.root) {
+  const sampler = sampleHere(workerData.root, workerData.options)
+  parentPort.postMessage('started')
+  parentPort.once('message', () => parentPort.postMessage(sampler.stop()))
+}
+
+function sampleHere (root, { intervalMs = 200, perThread = false } = {}) {
   const start = new Map() // pid -> cpu ticks when first seen (0 when born after start)
   const last = new Map()
   const seen = new Set()

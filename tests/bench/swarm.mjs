@@ -15,6 +15,7 @@ import { startProfile, formatSummary } from './profile.mjs'
 export const CLIENTS = { webtorrent: { name: 'WebTorrent 3' }, peerpage: { name: 'peerpage' } }
 const RAW = '/tests/bench/raw-channel.mjs'
 const WATCH = '/tests/bench/channel-watch.mjs'
+const TIMELINE = '/tests/bench/timeline.mjs'
 
 /** Rejects after `ms` with a message naming what hung, so one stuck run cannot hang the bench. */
 function within (ms, what, promise) {
@@ -46,14 +47,15 @@ export async function transferRun (client, leechers, file, { timeoutMs = 600000,
     if (profileDir) for (const p of [seeder, ...downloaders]) await callIn(p.page, WATCH, 'watch')
     const { magnet } = await within(120000, `${client} seed`, seeder.call('seed', server.trackerUrl))
     const everyone = [seeder, ...downloaders]
+    if (profileDir) for (const p of downloaders) await callIn(p.page, TIMELINE, 'install')
     const profiles = profileDir ? await Promise.all(everyone.map(p => startProfile(p.page))) : []
-    const samplers = everyone.map(p => sampleTree(p.root, { perThread: Boolean(profileDir) }))
+    const samplers = await Promise.all(everyone.map(p => sampleTree(p.root, { perThread: Boolean(profileDir) })))
     let results, usage
     try {
       results = await within(timeoutMs, `${client} download`,
         Promise.all(downloaders.map(p => p.call('download', magnet))))
     } finally {
-      usage = samplers.map(s => s.stop())
+      usage = await Promise.all(samplers.map(s => s.stop()))
       for (const [i, prof] of profiles.entries()) {
         const role = i === 0 ? 'seeder' : `leecher${i}`
         const summary = await prof.stop(join(profileDir, `${client}-1to${leechers}-${role}.cpuprofile`))
@@ -61,6 +63,7 @@ export async function transferRun (client, leechers, file, { timeoutMs = 600000,
           usage[i].threads.slice(0, 8).map(t => `${t.name} ${t.seconds.toFixed(2)} s`).join(', '))
         log(formatSummary(`${client} 1 -> ${leechers}, ${role}`, summary))
         const w = await callIn(everyone[i].page, WATCH, 'report')
+        if (i > 0 && results) log('  timeline from the magnet (ms):\n' + (await callIn(everyone[i].page, TIMELINE, 'report', results[i - 1].startedAt)).slice(0, 40).map(e => `    ${e.ms.toFixed(0).padStart(6)}  ${e.what}`).join('\n') + `\n    ${(results[i - 1].metadata).toFixed(0).padStart(6)}  metadata\n    ${(results[i - 1].firstPiece).toFixed(0).padStart(6)}  first verified piece`)
         log(`  send buffer of its channels (${w.samples} samples): ` + w.bands.map(b => `${b.lo === b.hi ? b.lo : `${b.lo}-${b.hi === Infinity ? '' : b.hi}`}: ${(100 * b.share).toFixed(0)} %`).join(', '))
       }
     }
@@ -96,14 +99,14 @@ export async function rawRun (receivers, bytes, { timeoutMs = 600000 } = {}) {
       await within(30000, 'raw channel open', sender.call('applyAnswer', o.id, a.sdp))
       pairs.push({ send: o.id, recv: a.id, peer: r })
     }
-    const samplers = [sender, ...rx].map(p => sampleTree(p.root))
+    const samplers = await Promise.all([sender, ...rx].map(p => sampleTree(p.root)))
     let got, usage
     try {
       const receiving = Promise.all(pairs.map(p => p.peer.call('receive', p.recv, bytes)))
       await sender.call('send', pairs.map(p => p.send), bytes)
       got = await within(timeoutMs, 'raw receive', receiving)
     } finally {
-      usage = samplers.map(s => s.stop())
+      usage = await Promise.all(samplers.map(s => s.stop()))
     }
     // Like a leecher's rate (all start together): from the first byte any receiver got to the
     // last byte this one got.

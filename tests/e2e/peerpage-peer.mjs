@@ -55,7 +55,7 @@ export async function download (magnet) {
   meet()
   downloaded = id
   const info = p.info(id)
-  return { ...times, length: info.length, peers: p.stats(id).peers }
+  return { ...times, startedAt: t0, length: info.length, peers: p.stats(id).peers }
 }
 
 /** Digests of the downloaded file's bytes as the page stored them (after download()). */

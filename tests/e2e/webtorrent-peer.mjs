@@ -51,7 +51,7 @@ export async function download (magnet) {
   })
   times.done = performance.now() - t0
   downloaded = torrent
-  return { ...times, length: torrent.length, peers: torrent.numPeers }
+  return { ...times, startedAt: t0, length: torrent.length, peers: torrent.numPeers }
 }
 
 /** Digests of the downloaded file's bytes as WebTorrent stored them (after download()). */
