@@ -23,7 +23,7 @@ pub fn fuzz_client(data: &[u8]) {
     c.tracker_opened(URL, Instant(1));
     let mut now = 1u64;
     let mut rest = data;
-    let mut take = |n: usize, rest: &mut &[u8]| -> Vec<u8> {
+    let take = |n: usize, rest: &mut &[u8]| -> Vec<u8> {
         let n = n.min(rest.len());
         let (head, tail) = rest.split_at(n);
         *rest = tail;

@@ -366,7 +366,7 @@ impl Swarm {
             self.throttle_wake = None;
         }
         let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
-        for key in keys.iter().copied() {
+        for &key in &keys {
             let late = match self.peers.get_mut(&key) {
                 Some(p) => p.expire(now),
                 None => continue,

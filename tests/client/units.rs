@@ -32,7 +32,7 @@ fn hostile_tracker_texts_give_typed_errors() {
         ("[1,2]".into(), "tracker.not-json"),
         (r#"{"action":"dance"}"#.into(), "tracker.unknown-action"),
         (r#"{"action":"announce"}"#.into(), "tracker.bad-field"),
-        (format!(r#"{{"action":"announce","info_hash":"short","offer":{{}}}}"#), "tracker.bad-id"),
+        (r#"{"action":"announce","info_hash":"short","offer":{}}"#.to_string(), "tracker.bad-id"),
         (
             format!(r#"{{"action":"announce","info_hash":"{}","peer_id":"{}","offer_id":"{}","offer":{{"type":"answer","sdp":"x"}}}}"#, esc(&bin(&hash.0)), esc(&bin(&[9; 20])), esc(&bin(&[3; 20]))),
             "tracker.bad-field",
