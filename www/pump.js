@@ -466,7 +466,9 @@ export class Pump extends EventTarget {
     t.copying.then(async () => {
       t.copying = null
       await (await t.store).saveResume(this.#core.resumeSnapshot(id), t.stored.bytes.slice())
-      this.#save(id)
+      if (this.#db && !t.removed) await this.#db.put(this.#record(t))
+      // The files are on disk and the torrent is in the list: the seed survives a reload.
+      this.#emit('seeding', { id })
     }, err => this.#emit('error', { id, code: codeOf(err), message: `could not copy the files to storage: ${err.message}` }))
     this.#emit('added', { id })
     this.#progress(id, true)

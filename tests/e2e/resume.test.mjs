@@ -71,3 +71,27 @@ test('a page reloaded at about half resumes and finishes without storing a piece
   assert.deepEqual(twice, [], 'no piece was stored twice')
   assert.deepEqual(leecher.errors, [])
 })
+
+test('a seeding page reloaded keeps seeding its files from disk', { timeout: 300000 }, async () => {
+  const seeder = await pagePeer(server)
+  peers.push(seeder)
+  await seeder.run(pump => {
+    window.__onDisk = false
+    pump.addEventListener('seeding', () => { window.__onDisk = true })
+  })
+  const seeded = await seedGenerated(seeder, { size: 12 * MiB, name: 'kept.bin' })
+  // The files are copied to disk in the background; the reload comes after that.
+  await seeder.page.waitForFunction(() => window.__onDisk, null, { polling: 100 })
+  await seeder.page.reload()
+  await seeder.page.waitForSelector('body[data-ready="true"]')
+  await exposePump(seeder.page)
+  const back = await seeder.run(pump => pump.list().map(t => ({ id: t.id, hash: t.info.infoHash, complete: t.stats.complete })))
+  assert.deepEqual(back.map(t => [t.hash, t.complete]), [[seeded.infoHash, true]])
+
+  const leecher = await pagePeer(server)
+  peers.push(leecher)
+  const id = await leecher.run((pump, magnet) => pump.addMagnet(magnet), seeded.magnet)
+  await waitComplete(leecher.page, id)
+  assert.equal(await fileSha256(leecher, id, 0), seeded.sha256)
+  assert.deepEqual(seeder.errors, [])
+})
