@@ -52,11 +52,14 @@ pub struct SignReport {
     pub signatures: usize,
 }
 
+/// A parent key on a derivation path and its compressed public key (`None`: not ours).
+type Parent = Option<(ExtendedPrivKey, [u8; 33])>;
+
 /// Keys of this keystore by key origin, derived once per parent path.
 struct Keys<'k> {
     keystore: &'k Keystore,
     fingerprint: Option<[u8; 4]>,
-    parents: RefCell<HashMap<Vec<u32>, Option<(ExtendedPrivKey, [u8; 33])>>>,
+    parents: RefCell<HashMap<Vec<u32>, Parent>>,
 }
 
 impl<'k> Keys<'k> {

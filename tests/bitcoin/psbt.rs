@@ -129,6 +129,11 @@ fn bip174_combiner_finalizer_and_extractor_roles_byte_for_byte() {
     other_way.combine(&signed[0]).unwrap();
     assert_eq!(other_way, combined);
 
+    // A v2 copy of one signer's PSBT combines with the other's v0 into the same result.
+    let mut mixed = signed[0].clone();
+    mixed.combine(&signed[1].to_version(2).unwrap()).unwrap();
+    assert_eq!(mixed, combined);
+
     let report = combined.finalize();
     assert_eq!((report.finalized, report.complete), (vec![0, 1], true));
     assert_eq!(hex(&combined.to_bytes()), hex(&psbt_hex(&w["finalizer"])));

@@ -22,10 +22,17 @@ fn raw(ours: &mut RawMap, theirs: &RawMap) {
 
 impl Psbt {
     /// Adds `other`'s fields to this PSBT. Both must describe the same transaction (same
-    /// version, inputs and outputs; BIP-370: same tx version and outpoints).
+    /// inputs and outputs; BIP-370: same tx version and outpoints). A PSBT of the other
+    /// version is converted to ours first.
     pub fn combine(&mut self, other: &Psbt) -> Result<(), PsbtError> {
-        let same = self.version == other.version
-            && self.tx_version == other.tx_version
+        let converted;
+        let other = if other.version == self.version {
+            other
+        } else {
+            converted = other.to_version(self.version)?;
+            &converted
+        };
+        let same = self.tx_version == other.tx_version
             && self.inputs.len() == other.inputs.len()
             && self.outputs.len() == other.outputs.len()
             && self.inputs.iter().zip(&other.inputs).all(|(a, b)| a.previous_output == b.previous_output)
