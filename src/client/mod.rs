@@ -478,7 +478,13 @@ impl Client {
             let Some(entry) = self.torrents.get(&id) else { continue };
             let Some(swarm) = self.engine.swarm(id) else { continue };
             let stats = swarm.stats();
-            let wanted = if entry.paused {
+            // A seed whose every tracker counts no leechers has no one to offer to; another
+            // seed would only connect to part again.
+            let idle_seed = swarm.is_complete() && {
+                let status = self.trackers.status(entry.info_hash);
+                !status.is_empty() && status.iter().all(|s| s.counts.is_some_and(|(_, leechers)| leechers == 0))
+            };
+            let wanted = if entry.paused || idle_seed {
                 0
             } else {
                 TARGET_PEERS.saturating_sub(stats.peers as usize + self.conns.count_for(id)).min(room)

@@ -63,7 +63,12 @@ fn two_pages_meet_through_the_tracker_and_transfer() {
     let status = s.net.nodes[leech].client.tracker_status(lt).unwrap();
     assert_eq!(status.len(), 1);
     assert!(status[0].connected && status[0].counts.is_some(), "{status:?}");
-    // Both seeding, they part.
+    // Both seeding, they part, and with no leecher left they stop offering to each other.
+    assert!(s.net.nodes[leech].client.peers(lt).unwrap().is_empty());
+    s.net.run_until(s.net.now + 300_000, |_| false);
+    let offers = s.net.relayed_offers;
+    s.net.run_until(s.net.now + 600_000, |_| false);
+    assert_eq!(s.net.relayed_offers, offers, "idle seeds keep offering");
     assert!(s.net.nodes[leech].client.peers(lt).unwrap().is_empty());
 }
 
