@@ -3,8 +3,11 @@
 
 mod bench;
 mod client;
+#[cfg(feature = "wallet")]
+mod curve_bench;
 mod formats;
 mod qr;
+#[cfg(feature = "wallet")]
 mod wallet;
 
 use crate::error::CoreError;

@@ -14,6 +14,7 @@ use super::hash::{hash160, sha256, sha256d, tagged_hash};
 use super::sighash::{tapleaf_hash, SighashCache, TaprootSpend};
 use super::tx::TxOut;
 use super::script::{next_instruction, Instruction};
+use k256::elliptic_curve::ops::MulByGenerator;
 use k256::ecdsa::signature::hazmat::PrehashVerifier;
 use k256::elliptic_curve::point::AffineCoordinates;
 use k256::elliptic_curve::sec1::ToEncodedPoint;
@@ -228,7 +229,7 @@ fn witness_size(witness: &[Vec<u8>]) -> usize {
 fn tweak_point(internal: &[u8; 32], root: &[u8; 32]) -> Option<([u8; 32], bool)> {
     let p = PublicKey::from_sec1_bytes(&[&[0x02][..], internal].concat()).ok()?;
     let t: Scalar = Option::from(Scalar::from_repr(tagged_hash("TapTweak", &[internal, root]).into()))?;
-    let q = (p.to_projective() + ProjectivePoint::GENERATOR * t).to_affine();
+    let q = (p.to_projective() + ProjectivePoint::mul_by_generator(&t)).to_affine();
     let enc = q.to_encoded_point(true);
     let x: [u8; 32] = enc.x()?.as_slice().try_into().ok()?;
     Some((x, bool::from(q.y_is_odd())))

@@ -6,6 +6,7 @@ use super::hd::{compressed, ExtendedPrivKey, ExtendedPubKey, KeyVersion, VERSION
 use super::path::{DerivationPath, HARDENED};
 use crate::btc::hash::{hash160, tagged_hash};
 use crate::btc::{Address, Network, Payload};
+use k256::elliptic_curve::ops::MulByGenerator;
 use k256::elliptic_curve::point::AffineCoordinates;
 use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::elliptic_curve::PrimeField;
@@ -83,7 +84,7 @@ pub fn taproot_output_key(internal: &PublicKey) -> [u8; 32] {
     if bool::from(internal.as_affine().y_is_odd()) {
         p = -p;
     }
-    let q = (p + ProjectivePoint::GENERATOR * t).to_affine();
+    let q = (p + ProjectivePoint::mul_by_generator(&t)).to_affine();
     let encoded = q.to_encoded_point(true);
     let mut out = [0u8; 32];
     if let Some(x) = encoded.x() {

@@ -1,7 +1,8 @@
 //! BIP-322 generic signed messages (version 2.0.0 of the BIP): a message is "signed" by
 //! spending a virtual output locked to the address (`to_spend`) in a virtual transaction
 //! (`to_sign`) that commits to the message's tagged hash. Signatures carry their variant:
-//! `smp` (the witness stack only) or `ful` (the whole `to_sign` transaction), base64.
+//! `smp` (the witness stack only), `ful` (the whole `to_sign` transaction) or `pof` (a
+//! finalized PSBT of `to_sign` with more inputs: a proof of funds), base64.
 //!
 //! Verification runs the spend through [`crate::btc::interpreter`], so any script it
 //! understands can be proven (multisig, time locks, taproot script paths), and anything
@@ -13,6 +14,7 @@ use super::sign::{ecdsa_sign, taproot_key_sign, NonceMode};
 use crate::btc::encoding::{write_compact_size, write_var_bytes, Reader};
 use crate::btc::hash::{hash160, tagged_hash};
 use crate::btc::interpreter::{verify_input, Verdict};
+use crate::btc::psbt::Psbt;
 use crate::btc::sighash::SighashCache;
 use crate::btc::{script, Address, Amount, Network, OutPoint, Transaction, TxIn, TxOut, Txid};
 use base64ct::{Base64, Encoding};
@@ -210,14 +212,55 @@ pub fn verify(address: &Address, message: &[u8], signature: &str) -> Result<Bip3
             }
             tx
         }
-        _ => return Ok(Bip322Verdict::Inconclusive("proofs of funds (pof) are not checked yet")),
+        _ => return verify_proof_of_funds(&spend, &base64(body)?),
     };
     let spent = [spend.outputs[0].clone()];
     let verdict = verify_input(&mut SighashCache::new(&tx), 0, &spent);
-    Ok(match verdict {
+    Ok(outcome(verdict, &tx))
+}
+
+fn outcome(verdict: Verdict, tx: &Transaction) -> Bip322Verdict {
+    match verdict {
         Verdict::Valid if tx.version != 0 && tx.version != 2 => Bip322Verdict::Inconclusive("to_sign version other than 0 or 2"),
         Verdict::Valid => Bip322Verdict::Valid { lock_time: tx.lock_time, sequence: tx.inputs[0].sequence },
         Verdict::Invalid(why) => Bip322Verdict::Invalid(why),
         Verdict::Inconclusive(why) => Bip322Verdict::Inconclusive(why),
-    })
+    }
+}
+
+/// A proof of funds (`pof`): a finalized PSBT of `to_sign` whose first input spends
+/// `to_spend` and whose other inputs are the coins shown, each with its UTXO (or, for a
+/// legacy input, the previous transaction given on an earlier input of the same txid).
+/// Every input must pass; whether the coins are still unspent needs the chain, not us.
+fn verify_proof_of_funds(spend: &Transaction, bytes: &[u8]) -> Result<Bip322Verdict, WalletError> {
+    let psbt = Psbt::from_bytes(bytes).map_err(|_| WalletError::BadSignature("not a proof-of-funds PSBT"))?;
+    let Ok(tx) = psbt.extract() else { return Ok(Bip322Verdict::Invalid("the proof-of-funds PSBT is not finalized")) };
+    if tx.inputs.first().map(|i| i.previous_output) != Some(OutPoint { txid: spend.txid(), vout: 0 }) {
+        return Ok(Bip322Verdict::Invalid("to_sign does not spend this message's to_spend"));
+    }
+    if tx.outputs != to_sign(spend, 0, 0, 0).outputs {
+        return Ok(Bip322Verdict::Invalid("to_sign must have one zero-value OP_RETURN output"));
+    }
+    let mut spent = vec![spend.outputs[0].clone()];
+    for (i, input) in psbt.inputs.iter().enumerate().skip(1) {
+        let outpoint = tx.inputs[i].previous_output;
+        let shared = || {
+            psbt.inputs[..i].iter().find_map(|earlier| {
+                let prev = earlier.non_witness_utxo.as_ref().filter(|p| p.txid() == outpoint.txid)?;
+                prev.outputs.get(outpoint.vout as usize).cloned()
+            })
+        };
+        match input.spent_output().or_else(shared) {
+            Some(out) => spent.push(out),
+            None => return Ok(Bip322Verdict::Invalid("a proof-of-funds input has no matching UTXO")),
+        }
+    }
+    let mut cache = SighashCache::new(&tx);
+    for i in 0..tx.inputs.len() {
+        let verdict = verify_input(&mut cache, i, &spent);
+        if verdict != Verdict::Valid {
+            return Ok(outcome(verdict, &tx));
+        }
+    }
+    Ok(outcome(Verdict::Valid, &tx))
 }

@@ -5,6 +5,7 @@ use super::error::WalletError;
 use super::path::{DerivationPath, HARDENED};
 use crate::btc::{base58, hash::hash160, Network};
 use hmac::{Hmac, Mac};
+use k256::elliptic_curve::ops::MulByGenerator;
 use k256::elliptic_curve::group::prime::PrimeCurveAffine;
 use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::elliptic_curve::PrimeField;
@@ -242,7 +243,7 @@ impl ExtendedPubKey {
         }
         let i = hmac512(&self.chain_code, &[&compressed(&self.key), &n.to_be_bytes()]);
         let (il, ir) = split(&i).ok_or(WalletError::InvalidChild)?;
-        let point = ProjectivePoint::GENERATOR * il + self.key.to_projective();
+        let point = ProjectivePoint::mul_by_generator(&il) + self.key.to_projective();
         let key = PublicKey::from_affine(point.to_affine()).map_err(|_| WalletError::InvalidChild)?;
         if bool::from(point.to_affine().is_identity()) {
             return Err(WalletError::InvalidChild);

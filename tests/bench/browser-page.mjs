@@ -54,3 +54,17 @@ export async function seedWithWebTorrent () {
   await new Promise(resolve => client.destroy(resolve))
   return { seconds, infoHash }
 }
+
+/** ECDSA and Schnorr against tiny-secp256k1 and @noble/secp256k1 in this page. */
+export async function curveBench () {
+  const pp = await import('/pkg/peerpage.js')
+  await pp.default()
+  const tiny = await import('tiny-secp256k1')
+  const noble = await import('@noble/secp256k1')
+  const { sha256 } = await import('@noble/hashes/sha2.js')
+  const { hmac } = await import('@noble/hashes/hmac.js')
+  noble.hashes.sha256 = sha256
+  noble.hashes.hmacSha256 = (key, msg) => hmac(sha256, key, msg)
+  const { curveRows } = await import('/bench/wallet.mjs')
+  return curveRows('Chromium', { pp, tiny, noble })
+}

@@ -8,6 +8,12 @@ import { startServer, launchPeer } from '../e2e/harness.mjs'
 
 const CREATE_MIB = 256
 
+const TINY_LOADER = `import * as rand from './rand.browser.js'
+import * as validateError from './validate_error.js'
+const bytes = await (await fetch(new URL('./secp256k1.wasm', import.meta.url))).arrayBuffer()
+const { instance } = await WebAssembly.instantiate(bytes, { './rand.js': rand, './validate_error.js': validateError })
+export default instance.exports`
+
 export async function chromiumBenchmarks (root) {
   const server = await startServer()
   const origin = server.url.replace(/\/$/, '')
@@ -23,14 +29,25 @@ export async function chromiumBenchmarks (root) {
         return route.fulfill({
           contentType: 'text/html',
           body: `<!doctype html><script type="importmap">${JSON.stringify({
-            imports: { bencode: '/nm/bencode/index.js', 'uint8-util': '/nm/uint8-util/dist/src/browser.js' }
+            imports: {
+              bencode: '/nm/bencode/index.js',
+              'uint8-util': '/nm/uint8-util/dist/src/browser.js',
+              'tiny-secp256k1': '/nm/tiny-secp256k1/lib/index.js',
+              'uint8array-tools': '/nm/uint8array-tools/src/mjs/browser.js',
+              '@noble/secp256k1': '/nm/@noble/secp256k1/index.js',
+              '@noble/hashes/sha2.js': '/nm/@noble/hashes/sha2.js',
+              '@noble/hashes/hmac.js': '/nm/@noble/hashes/hmac.js'
+            }
           })}</script><body><input id="pick" type="file"></body>`
         })
       }
       return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(root, 'tests/bench', path.slice('/bench/'.length))) })
     })
     await page.route(`${origin}/nm/**`, route => {
-      const file = normalize(join(nm, new URL(route.request().url()).pathname.slice(4)))
+      const path = new URL(route.request().url()).pathname
+      // tiny-secp256k1's browser build expects a bundler to import its .wasm: load it here.
+      if (path === '/nm/tiny-secp256k1/lib/wasm_loader.js') return route.fulfill({ contentType: 'text/javascript', body: TINY_LOADER })
+      const file = normalize(join(nm, path.slice(4)))
       if (!file.startsWith(nm) || !existsSync(file)) return route.fulfill({ status: 404, body: '' })
       return route.fulfill({ contentType: 'text/javascript', body: readFileSync(file) })
     })
@@ -44,6 +61,7 @@ export async function chromiumBenchmarks (root) {
     rows.push({ what: `bencode decode+encode, ${b.mb.toFixed(1)} MB torrent of 20,000 files (Chromium)`, ours: b.ours, ref: b.ref, refName: 'npm bencode', unit: 'MB/s' })
     const h = await call('sha1Bench')
     rows.push({ what: 'SHA-1 of 256 KiB pieces, one thread (Chromium)', ours: h.ours, ref: h.ref, refName: 'WebCrypto subtle.digest', unit: 'MB/s' })
+    rows.push(...await call('curveBench'))
 
     const dir = mkdtempSync(join(tmpdir(), 'pp-bench-'))
     const bigPath = join(dir, 'big.bin')

@@ -6,6 +6,15 @@ import { join } from 'node:path'
 import bencode from 'bencode'
 import { initSync, bencodeRoundTrip, sha1 } from '../../www/pkg/peerpage.js'
 import { bigTorrent, race } from './workloads.mjs'
+import * as pp from '../../www/pkg/peerpage.js'
+import * as tiny from 'tiny-secp256k1'
+import * as noble from '@noble/secp256k1'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { hmac } from '@noble/hashes/hmac.js'
+import * as bitcoin from 'bitcoinjs-lib'
+import { BIP32Factory } from 'bip32'
+import * as bip39 from 'bip39'
+import { curveRows, psbtRows } from './wallet.mjs'
 
 export async function nodeBenchmarks (root) {
   initSync({ module: readFileSync(join(root, 'www/pkg/peerpage_bg.wasm')) })
@@ -30,5 +39,11 @@ export async function nodeBenchmarks (root) {
     peerpage: () => sha1(piece)
   }, piece.length)
   rows.push({ what: 'SHA-1 of 256 KiB pieces (Node)', ours: h.peerpage, ref: h['node:crypto'], refName: 'node:crypto (OpenSSL)', unit: 'MB/s' })
+
+  // noble's synchronous API takes its hashes from the caller.
+  noble.hashes.sha256 = sha256
+  noble.hashes.hmacSha256 = (key, msg) => hmac(sha256, key, msg)
+  rows.push(...await curveRows('Node', { pp, tiny, noble }))
+  rows.push(...await psbtRows('Node', { pp, bitcoin, bip32: BIP32Factory(tiny), bip39 }))
   return rows
 }

@@ -151,12 +151,34 @@ fn error_vectors_are_errors_or_invalid_never_valid() {
 }
 
 #[test]
-fn proofs_of_funds_are_never_called_valid() {
+fn proofs_of_funds_verify_and_core_agrees_on_every_input() {
     for case in vectors("bip322_generated_test_vectors.json")["proof_of_funds"].as_array().unwrap() {
         let a = addr(case["address"].as_str().unwrap());
+        let message = case["message"].as_str().unwrap();
         let sig = case["bip322_signatures"][0].as_str().unwrap();
-        let got = verify(&a, case["message"].as_str().unwrap().as_bytes(), sig).unwrap();
-        assert!(matches!(got, Bip322Verdict::Inconclusive(_)), "{got:?}");
+        let got = verify(&a, message.as_bytes(), sig).unwrap();
+        assert_eq!(got, Bip322Verdict::Valid { lock_time: 123, sequence: 456 }, "{}", case["type"]);
+        assert!(matches!(verify(&a, b"not the message", sig).unwrap(), Bip322Verdict::Invalid(_)));
+        // Core judges each input of the extracted transaction with all the coins spent.
+        let psbt = peerpage::btc::psbt::Psbt::from_bytes(&Base64::decode_vec(&sig[3..]).unwrap()).unwrap();
+        let tx = psbt.extract().unwrap();
+        let mut spent = vec![to_spend(&a.script_pubkey(), message.as_bytes()).outputs[0].clone()];
+        for (i, input) in psbt.inputs.iter().enumerate().skip(1) {
+            let out = input.spent_output().or_else(|| {
+                let prev = psbt.inputs[..i].iter().find_map(|e| e.non_witness_utxo.clone().filter(|p| p.txid() == tx.inputs[i].previous_output.txid))?;
+                prev.outputs.get(tx.inputs[i].previous_output.vout as usize).cloned()
+            });
+            spent.push(out.unwrap());
+        }
+        let utxos: Vec<bitcoinconsensus::Utxo> = spent
+            .iter()
+            .map(|o| bitcoinconsensus::Utxo { script_pubkey: o.script_pubkey.as_ptr(), script_pubkey_len: o.script_pubkey.len() as u32, value: o.value.to_sat() as i64 })
+            .collect();
+        let bytes = tx.to_bytes();
+        for (i, o) in spent.iter().enumerate() {
+            bitcoinconsensus::verify_with_flags(&o.script_pubkey, o.value.to_sat(), &bytes, Some(&utxos), i, CORE_FLAGS)
+                .unwrap_or_else(|e| panic!("Core rejects input {i} of {}: {e:?}", case["type"]));
+        }
     }
 }
 

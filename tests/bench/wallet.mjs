@@ -1,0 +1,84 @@
+// Wallet benchmarks: secp256k1 ECDSA and BIP-340 Schnorr signing and verifying in peerpage's
+// wasm (k256) against libsecp256k1 compiled to wasm (npm tiny-secp256k1) and pure-JS
+// @noble/secp256k1, call for call; and signing plus finalizing a 100-input P2WPKH PSBT
+// against bitcoinjs-lib. Runs in Node and (the curve rows) in Chromium.
+
+import { race } from './workloads.mjs'
+
+const bytes = (n, seed) => Uint8Array.from({ length: n }, (_, i) => (seed * 131 + i * 29 + 7) & 0xff)
+const hex = b => Array.from(b, x => x.toString(16).padStart(2, '0')).join('')
+const same = (a, b, what) => { if (hex(a) !== hex(b)) throw new Error(`${what}: results differ`) }
+
+/** `pp`: peerpage's wasm module (initialised); `tiny`, `noble`: the references. */
+export async function curveRows (env, { pp, tiny, noble }) {
+  const secret = bytes(32, 1)
+  const digest = bytes(32, 2)
+  const aux = new Uint8Array(32)
+  const pub = tiny.pointFromScalar(secret, true)
+  const xonly = pub.slice(1)
+  // Check before timing: RFC 6979 and BIP-340 are deterministic, so all three must agree.
+  const ecdsa = pp.benchEcdsaSign(secret, digest)
+  same(ecdsa, tiny.sign(digest, secret), 'ECDSA sign (tiny-secp256k1)')
+  same(ecdsa, noble.sign(digest, secret, { prehash: false }), 'ECDSA sign (noble)')
+  const schnorr = pp.benchSchnorrSign(secret, digest, aux)
+  same(schnorr, tiny.signSchnorr(digest, secret, aux), 'Schnorr sign (tiny-secp256k1)')
+  same(schnorr, noble.schnorr.sign(digest, secret, aux), 'Schnorr sign (noble)')
+  if (!pp.benchEcdsaVerify(pub, digest, ecdsa) || !pp.benchSchnorrVerify(xonly, digest, schnorr)) throw new Error('peerpage does not verify')
+  if (!tiny.verify(digest, pub, ecdsa) || !noble.verify(ecdsa, digest, pub, { prehash: false })) throw new Error('references do not verify')
+
+  const ops = {
+    'ECDSA sign': {
+      peerpage: () => pp.benchEcdsaSign(secret, digest),
+      tiny: () => tiny.sign(digest, secret),
+      noble: () => noble.sign(digest, secret, { prehash: false })
+    },
+    'ECDSA verify': {
+      peerpage: () => pp.benchEcdsaVerify(pub, digest, ecdsa),
+      tiny: () => tiny.verify(digest, pub, ecdsa),
+      noble: () => noble.verify(ecdsa, digest, pub, { prehash: false })
+    },
+    'Schnorr sign': {
+      peerpage: () => pp.benchSchnorrSign(secret, digest, aux),
+      tiny: () => tiny.signSchnorr(digest, secret, aux),
+      noble: () => noble.schnorr.sign(digest, secret, aux)
+    },
+    'Schnorr verify': {
+      peerpage: () => pp.benchSchnorrVerify(xonly, digest, schnorr),
+      tiny: () => tiny.verifySchnorr(digest, xonly, schnorr),
+      noble: () => noble.schnorr.verify(schnorr, digest, xonly)
+    }
+  }
+  const rows = []
+  for (const [what, fns] of Object.entries(ops)) {
+    // race() reports (units per call × calls) / s; one unit per call gives operations/s.
+    const r = await race(fns, 1e6, { rounds: 5, minMs: 150 })
+    rows.push({ what: `${what} (${env})`, ours: r.peerpage, ref: r.tiny, refName: 'tiny-secp256k1', unit: 'op/s' })
+    rows.push({ what: `${what} (${env})`, ours: r.peerpage, ref: r.noble, refName: '@noble/secp256k1', unit: 'op/s' })
+  }
+  return rows
+}
+
+/** Signing and finalizing a 100-input P2WPKH PSBT (100 keys of one BIP-84 account). */
+export async function psbtRows (env, { pp, bitcoin, ecc, bip32, bip39 }) {
+  const phrase = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'
+  const master = bip32.fromSeed(bip39.mnemonicToSeedSync(phrase))
+  const net = bitcoin.networks.bitcoin
+  const psbt = new bitcoin.Psbt({ network: net })
+  for (let i = 0; i < 100; i++) {
+    const path = `m/84'/0'/0'/0/${i}`
+    const key = master.derivePath(path)
+    const script = bitcoin.payments.p2wpkh({ pubkey: key.publicKey, network: net }).output
+    psbt.addInput({ hash: bytes(32, i), index: i, witnessUtxo: { script, value: 10_000n },
+      bip32Derivation: [{ masterFingerprint: master.fingerprint, path, pubkey: key.publicKey }] })
+  }
+  psbt.addOutput({ address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', value: 990_000n })
+  const unsigned = psbt.toBuffer()
+  const wallet = pp.Wallet.fromMnemonic(phrase, '', 'mainnet')
+  const zero = new Uint8Array(32)
+  const ours = () => pp.finalizePsbt(wallet.signPsbt(unsigned, zero, false).psbt).txHex
+  const theirs = () => bitcoin.Psbt.fromBuffer(unsigned, { network: net }).signAllInputsHD(master).finalizeAllInputs().extractTransaction().toHex()
+  if (ours() !== theirs()) throw new Error('100-input PSBT: transactions differ')
+  const r = await race({ bitcoinjs: theirs, peerpage: ours }, 1e6, { rounds: 5, minMs: 300 })
+  wallet.free()
+  return [{ what: `sign + finalize a 100-input P2WPKH PSBT (${env}; ${(1000 / r.bitcoinjs).toFixed(0)} ms vs ${(1000 / r.peerpage).toFixed(0)} ms)`, ours: r.peerpage, ref: r.bitcoinjs, refName: 'bitcoinjs-lib', unit: 'PSBT/s' }]
+}
