@@ -36,6 +36,8 @@ async function rtcSide (page) {
       failed: conn => window.t.log.push(['failed', conn]),
       open: conn => { window.t.log.push(['open', conn]); return 100 + conn },
       data: (peer, bytes) => {
+        window.t.messages = (window.t.messages || 0) + 1
+        window.t.last = bytes
         window.t.got += bytes.length
         for (let i = 0; i < bytes.length; i += 4096) window.t.sum = (window.t.sum + bytes[i]) >>> 0
       },
@@ -45,7 +47,7 @@ async function rtcSide (page) {
   })
 }
 
-test('rtc.js: an offer and answer with every candidate (no trickle) open one channel; bytes flow with back-pressure',
+test('rtc.js: an offer and answer with every candidate (no trickle) open one channel; bytes flow with back-pressure, small writes joined',
   { timeout: 60000 }, async () => {
     const a = (await blankPeer()).page
     const b = (await blankPeer()).page
@@ -82,6 +84,14 @@ test('rtc.js: an offer and answer with every candidate (no trickle) open one cha
     }
     assert.equal(await b.evaluate(() => window.t.sum), expected, 'the bytes arrive in order')
     assert.ok(await a.evaluate(() => window.t.drains) > 0, 'drains were reported')
+
+    // Small writes of one turn (e.g. a batch of requests) go out joined, in order.
+    const before = await b.evaluate(() => ({ messages: window.t.messages, got: window.t.got }))
+    await a.evaluate(() => { for (let i = 0; i < 100; i++) window.rtc.send(101, new Uint8Array(17).fill(i)) })
+    await b.waitForFunction(n => window.t.got >= n, before.got + 1700)
+    const small = await b.evaluate(() => ({ messages: window.t.messages, last: Array.from(window.t.last) }))
+    assert.equal(small.messages - before.messages, 1, 'one message for the 100 writes')
+    assert.deepEqual(small.last, Array.from({ length: 1700 }, (_, i) => Math.floor(i / 17)))
 
     // Closing on the core's request reports nothing on that side; the far side sees a close.
     await a.evaluate(() => window.rtc.closePeer(101))

@@ -48,7 +48,7 @@ export class RtcPeers {
     this.config = config
     this.on = on
     this.conns = new Map() // conn -> {pc, channel, peer}
-    this.peers = new Map() // peer -> {pc, channel, conn, drainQueued}
+    this.peers = new Map() // peer -> {pc, channel, conn, out: bytes queued this turn}
   }
 
   createOffer (conn) {
@@ -86,26 +86,54 @@ export class RtcPeers {
     entry.pc.close()
   }
 
+  /**
+   * Queues bytes for a peer. Everything queued in one turn (one drain of the core's outputs:
+   * requests, or a piece header and its block) goes out at the end of the turn joined into
+   * as few messages as fit, since Chromium's cost is per message and packet.
+   */
   send (peer, bytes) {
     const entry = this.peers.get(peer)
     if (!entry || entry.channel.readyState !== 'open') return
+    entry.out.push(bytes)
+    if (entry.out.length === 1) queueMicrotask(() => this.#flush(peer, entry))
+  }
+
+  #flush (peer, entry) {
+    const parts = entry.out
+    entry.out = []
+    if (this.peers.get(peer) !== entry || entry.channel.readyState !== 'open') return
     try {
-      if (bytes.length <= MAX_MESSAGE) entry.channel.send(bytes)
-      else for (let at = 0; at < bytes.length; at += MAX_MESSAGE) entry.channel.send(bytes.subarray(at, at + MAX_MESSAGE))
+      let batch = []
+      let size = 0
+      const emit = () => {
+        if (batch.length === 1) entry.channel.send(batch[0])
+        else if (batch.length) {
+          const joined = new Uint8Array(size)
+          let at = 0
+          for (const b of batch) { joined.set(b, at); at += b.length }
+          entry.channel.send(joined)
+        }
+        batch = []
+        size = 0
+      }
+      for (const bytes of parts) {
+        if (size + bytes.length > MAX_MESSAGE) emit()
+        if (bytes.length > MAX_MESSAGE) {
+          for (let at = 0; at < bytes.length; at += MAX_MESSAGE) entry.channel.send(bytes.subarray(at, at + MAX_MESSAGE))
+          continue
+        }
+        batch.push(bytes)
+        size += bytes.length
+      }
+      emit()
     } catch {
       // The send queue overflowed or the channel died under us: the peer is gone.
       this.#closed(peer)
       return
     }
     // The core counts bytes since the last drain; if the channel is already under its low
-    // mark no bufferedamountlow will fire, so report the drain once this turn is over.
-    if (!entry.drainQueued && entry.channel.bufferedAmount <= LOW_WATER) {
-      entry.drainQueued = true
-      queueMicrotask(() => {
-        entry.drainQueued = false
-        if (this.peers.get(peer) === entry && entry.channel.bufferedAmount <= LOW_WATER) this.on.drained(peer)
-      })
-    }
+    // mark no bufferedamountlow will fire, so report the drain now.
+    if (entry.channel.bufferedAmount <= LOW_WATER) this.on.drained(peer)
   }
 
   /** Closes on the core's request (it has already forgotten the peer). */
@@ -167,6 +195,7 @@ export class RtcPeers {
       }
       entry.peer = peer
       entry.conn = conn
+      entry.out = []
       this.peers.set(peer, entry)
     }
     channel.onmessage = ev => {
