@@ -227,3 +227,34 @@ test('the kiosk shows a tip address from the browser\'s wallet vault, keeping on
   assert.equal(await page.textContent('#k-wallet-address'), BIP84_FIRST)
   assert.deepEqual(kiosk.errors, [])
 })
+
+test('an open kiosk follows the server to a new torrent when it restarts over a changed folder', { timeout: 180000 }, async () => {
+  const folder = join(root, 'Changing')
+  mkdirSync(folder, { recursive: true })
+  writeFileSync(join(folder, 'first.bin'), randomBytes(200_000))
+  const cache = join(root, 'cache-changing')
+  let first = await startServer({ kiosk: folder, kioskCache: cache })
+  const port = new URL(first.url).port
+  const kiosk = await launchPeer(first.url.replace(/\/$/, ''))
+  peers.push(kiosk)
+  try {
+    await kiosk.page.goto(`${first.url}kiosk.html`)
+    await kiosk.page.waitForSelector('body[data-complete="true"]', { timeout: 60000 })
+    const firstHash = first.kiosk.infoHash
+    assert.equal(await kiosk.page.evaluate(() => window.kiosk.record.infoHash), firstHash)
+    await first.close()
+    first = null
+    writeFileSync(join(folder, 'second.bin'), randomBytes(100_000))
+    const second = await startServer({ kiosk: folder, kioskCache: cache, port: Number(port) })
+    try {
+      assert.notEqual(second.kiosk.infoHash, firstHash)
+      await kiosk.page.waitForFunction(h => window.kiosk?.record.infoHash === h && document.body.dataset.complete === 'true',
+        second.kiosk.infoHash, { timeout: 60000, polling: 500 })
+      assert.equal(decodeQrPng(await kiosk.page.screenshot()), second.kiosk.joinUrl)
+    } finally {
+      await second.close()
+    }
+  } finally {
+    await first?.close()
+  }
+})

@@ -120,6 +120,21 @@ function render (pump, id, record, swarm, served) {
   document.body.dataset.peers = String(visitors.length)
 }
 
+/**
+ * An unattended screen outlives server restarts: if the server comes back with another
+ * torrent (the folder changed), reload to seed that one. A server that is down is waited for.
+ */
+function watchServer (infoHash) {
+  setInterval(async () => {
+    try {
+      const res = await fetch('kiosk.json', { cache: 'no-store' })
+      if (!res.ok) return
+      const now = await res.json()
+      if (now.infoHash && now.infoHash !== infoHash) location.reload()
+    } catch {}
+  }, 10000)
+}
+
 async function boot () {
   $('k-fullscreen').addEventListener('click', () => document.documentElement.requestFullscreen?.().catch(() => {}))
   let pump
@@ -158,6 +173,7 @@ async function boot () {
     }
     tick()
     setInterval(tick, TICK_MS)
+    watchServer(record.infoHash)
     document.body.dataset.ready = 'true'
   } catch (err) {
     status(describeError(err, 'The kiosk could not start'), 'error')
