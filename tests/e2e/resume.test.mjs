@@ -95,3 +95,28 @@ test('a seeding page reloaded keeps seeding its files from disk', { timeout: 300
   assert.equal(await fileSha256(leecher, id, 0), seeded.sha256)
   assert.deepEqual(seeder.errors, [])
 })
+
+test('a magnet still waiting for metadata comes back paused after a reload; a removed one does not', { timeout: 60000 }, async () => {
+  const p = await pagePeer(server)
+  peers.push(p)
+  const reload = async () => {
+    await p.page.reload()
+    await p.page.waitForSelector('body[data-ready="true"]')
+    await exposePump(p.page)
+  }
+  const hash = 'ab'.repeat(20)
+  await p.run((pump, hash) => {
+    const id = pump.addMagnet(`magnet:?xt=urn:btih:${hash}&dn=Pending`)
+    pump.pause(id)
+  }, hash)
+  // The list is saved in IndexedDB as the torrent is added and paused; give it a moment.
+  const saved = () => p.run(async (_, hash) => (await (await import('/storage/idb.js')).get(hash))?.paused === true, hash)
+  while (!await saved()) await new Promise(resolve => setTimeout(resolve, 50))
+  await reload()
+  const back = await p.run(pump => pump.list().map(t => ({ hash: t.info.infoHash, name: t.info.name, meta: t.info.hasMetadata, paused: t.info.paused })))
+  assert.deepEqual(back, [{ hash, name: 'Pending', meta: false, paused: true }])
+  await p.run(pump => pump.remove(pump.list()[0].id, { deleteData: true }))
+  await reload()
+  assert.equal(await p.run(pump => pump.list().length), 0)
+  assert.deepEqual(p.errors, [])
+})
