@@ -4,18 +4,20 @@
 import { h } from './dom.js'
 import { speed, percent } from './format.js'
 
-/** BEP 3 state in four letters, as classic clients show it: d/D u/U with choke as case. */
+// The core's view: amChoked = the peer chokes us; peerChoked = we choke the peer.
+
+/** BEP 3 state as classic clients show it: D/d we download (d: it chokes us), U/u it does. */
 function state (p) {
   const flags = []
-  if (p.amInterested) flags.push(p.peerChoked ? 'd' : 'D') // we want data; capital: unchoked
-  if (p.peerInterested) flags.push(p.amChoked ? 'u' : 'U') // they want data; capital: we upload
+  if (p.amInterested) flags.push(p.amChoked ? 'd' : 'D')
+  if (p.peerInterested) flags.push(p.peerChoked ? 'u' : 'U')
   return flags.join(' ') || 'idle'
 }
 
 function stateTitle (p) {
   return [
-    p.amInterested ? (p.peerChoked ? 'we are interested, it chokes us' : 'downloading from it') : 'we want nothing from it',
-    p.peerInterested ? (p.amChoked ? 'it is interested, we choke it' : 'uploading to it') : 'it wants nothing from us'
+    p.amInterested ? (p.amChoked ? 'we are interested, it chokes us' : 'downloading from it') : 'we want nothing from it',
+    p.peerInterested ? (p.peerChoked ? 'it is interested, we choke it' : 'uploading to it') : 'it wants nothing from us'
   ].join('; ')
 }
 
