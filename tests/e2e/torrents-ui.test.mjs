@@ -66,6 +66,9 @@ test('a torrent added by magnet shows progress and its peer in the list, and its
     })
     assert.ok(painted, 'the piece map shows verified pieces')
     assert.equal(await page.$$eval('#t-files tr', trs => trs.length), 1)
+    // Joined by magnet, the .torrent exists once the metadata arrived: it can be saved.
+    assert.equal(await page.isVisible('#t-download'), true)
+    assert.equal(await page.getAttribute('#t-download', 'download'), 'random.bin.torrent')
   })
 
 test('pause stops the transfer and resume finishes it', { timeout: 120000 }, async () => {

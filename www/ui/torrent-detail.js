@@ -16,11 +16,9 @@ import { setText } from './dom.js'
 
 const $ = id => document.getElementById(id)
 
-/** The parser's view of a pump torrent: from its .torrent bytes when we have them. */
-function parsedView (pump, id, info, known) {
+/** The parser's view of a pump torrent: from its .torrent bytes when there are any. */
+function parsedView (info, bytes) {
   if (!info.hasMetadata) return parseMagnet(info.magnet)
-  if (known) return known
-  const bytes = typeof pump.torrentFile === 'function' ? pump.torrentFile(id) : undefined
   if (bytes) return parseTorrent(bytes)
   // No .torrent at hand: the same fields from the pump's record.
   const last = info.length - (info.pieceCount - 1) * info.pieceLength
@@ -71,9 +69,11 @@ export class TorrentDetail {
     let info
     try { info = this.pump.info(id) } catch { return this.hide() }
     const known = this.known(info.infoHash)
-    showTorrent(parsedView(this.pump, id, info, known && known.view), {
-      torrentBytes: known && known.torrentBytes,
-      fileName: known && known.fileName,
+    // A magnet's .torrent exists once the metadata has arrived: it can be saved and shared.
+    const bytes = (known && known.torrentBytes) || (info.hasMetadata ? this.pump.torrentFile(id) : null)
+    showTorrent(known && known.view ? known.view : parsedView(info, bytes), {
+      torrentBytes: bytes || null,
+      fileName: (known && known.fileName) || `${info.name}.torrent`,
       filesTable: info.hasMetadata ? this.files : null
     })
     this.shownWithMetadata = info.hasMetadata
