@@ -41,6 +41,21 @@ function defaultRtcConfig () {
 }
 
 /**
+ * Whether this page may restore the saved torrents: only one tab of the origin does, since
+ * tabs share the saved list and a torrent's piece file can be open in one tab only. The lock
+ * is held for the page's life; a reloading page waits briefly for its predecessor's.
+ */
+function claimSavedTorrents () {
+  if (!navigator.locks) return Promise.resolve(true)
+  return new Promise(resolve => {
+    navigator.locks.request('peerpage-saved-torrents', { signal: AbortSignal.timeout(1000) }, () => {
+      resolve(true)
+      return new Promise(() => {})
+    }).catch(() => resolve(false))
+  })
+}
+
+/**
  * Announces every Pump as it starts, before it restores saved torrents ('pump' event, the
  * pump in `detail`): lets tools and tests watch a page's pump from its first event.
  */
@@ -58,7 +73,10 @@ export class Pump extends EventTarget {
     await init()
     const pump = new Pump({ trackers, storage, db, rtcConfig })
     pumps.dispatchEvent(new CustomEvent('pump', { detail: pump }))
-    if (restore && db) await pump.#restore()
+    if (restore && db) {
+      if (await claimSavedTorrents()) await pump.#restore()
+      else console.info('peerpage: another tab has the saved torrents; this one starts empty')
+    }
     return pump
   }
 
@@ -239,8 +257,10 @@ export class Pump extends EventTarget {
     t.store = opened
       ? Promise.resolve(opened)
       : this.#storage.open(infoHash, length, pieceCount).catch(err => {
-        // E.g. another tab holds this torrent's file: keep going in memory, and say so.
-        this.#emit('error', { id: t.id, code: codeOf(err), message: `storage failed, pieces are kept in memory: ${err.message}` })
+        // Another tab of this page holds the torrent's file (normal: pieces stay in memory
+        // here), or storage failed (worth saying).
+        if (err.code === 'NoModificationAllowedError') console.info(`peerpage: ${infoHash} is open in another tab; its pieces stay in memory here`)
+        else this.#emit('error', { id: t.id, code: codeOf(err), message: `storage failed, pieces are kept in memory: ${err.message}` })
         return memory.open(infoHash, length, pieceCount)
       })
     for (const resolve of t.metadataWaiters.splice(0)) resolve()

@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, pagePeer, exposePump, waitComplete, fileSha256, seedGenerated } from './harness.mjs'
+import { startServer, pagePeer, exposePump, waitComplete, fileSha256, seedGenerated, runInPage } from './harness.mjs'
 
 const MiB = 1 << 20
 let server
@@ -119,4 +119,23 @@ test('a magnet still waiting for metadata comes back paused after a reload; a re
   await reload()
   assert.equal(await p.run(pump => pump.list().length), 0)
   assert.deepEqual(p.errors, [])
+})
+
+test('a second tab of the same browser leaves the saved torrents to the first and still downloads', { timeout: 120000 }, async () => {
+  const first = await pagePeer(server)
+  peers.push(first)
+  const seeded = await seedGenerated(first, { size: 4 * MiB, name: 'tabs.bin' })
+  const tab = await first.context.newPage()
+  const errors = []
+  tab.on('pageerror', err => errors.push(err))
+  await tab.goto(server.url)
+  await tab.waitForSelector('body[data-ready="true"]')
+  await exposePump(tab)
+  assert.equal(await runInPage(tab, pump => pump.list().length), 0, 'the second tab does not restore the first tab\'s torrents')
+  // The same torrent: its piece file is open in the first tab, so this tab keeps it in memory.
+  const id = await runInPage(tab, (pump, magnet) => pump.addMagnet(magnet), seeded.magnet)
+  await waitComplete(tab, id)
+  assert.equal(await fileSha256({ run: (fn, arg) => runInPage(tab, fn, arg) }, id, 0), seeded.sha256)
+  assert.equal(await tab.isVisible('#error'), false, 'no error shown')
+  assert.deepEqual(errors, [])
 })

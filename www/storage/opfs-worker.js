@@ -158,6 +158,7 @@ self.onmessage = async ({ data }) => {
     if (out && out.transfer) self.postMessage({ id, ok: true, result: out.result }, out.transfer)
     else self.postMessage({ id, ok: true, result: out })
   } catch (err) {
-    self.postMessage({ id, ok: false, message: err.message || String(err), code: err.code || err.name })
+    // A DOMException's `code` is a legacy number; its name says what happened.
+    self.postMessage({ id, ok: false, message: err.message || String(err), code: err instanceof DOMException ? err.name : err.code || err.name })
   }
 }
