@@ -19,5 +19,6 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("btc_tx", crate::btc::fuzz_tx),
     ("btc_script", crate::btc::fuzz_script),
     ("btc_psbt", crate::btc::psbt::fuzz_parse),
+    ("wallet_bip322", crate::wallet::bip322::fuzz_verify),
     ("wallet_psbt_sign", crate::wallet::psbt::fuzz_sign),
 ];

@@ -264,3 +264,25 @@ fn verify_proof_of_funds(spend: &Transaction, bytes: &[u8]) -> Result<Bip322Verd
     }
     Ok(outcome(Verdict::Valid, &tx))
 }
+
+/// Fuzz entry point: hostile bytes as a simple, full or proof-of-funds signature (and as
+/// text) for addresses of every kind the interpreter judges; errors are fine, panics not.
+#[doc(hidden)]
+pub fn fuzz_verify(data: &[u8]) {
+    const ADDRESSES: [&str; 5] = [
+        "bc1q9vza2e8x573nczrlzms0wvx3gsqjx7vavgkx0l",
+        "bc1pss0zhytly75awhm6x2hhvd5lnzv3vssgrf9axfheq8ldyzn88ges79fler",
+        "13vU5PUSuArDXJdCWZvUFEbgJ2wcmtSJWn",
+        "32Utb7Seg6EXq7UesMNJXhQ1gdohYNyzQ9",
+        "bc1qhqcmw7ud03vqde3pe6hzajaylhucmlatrkcztzpnk8vpgvhg9dzq5ydark",
+    ];
+    let Some((&which, body)) = data.split_first() else { return };
+    let Ok(address) = Address::parse_any(ADDRESSES[usize::from(which) % ADDRESSES.len()]) else { return };
+    let encoded = Base64::encode_string(body);
+    for prefix in ["smp", "ful", "pof", ""] {
+        let _ = verify(&address, b"fuzz", &format!("{prefix}{encoded}"));
+    }
+    if let Ok(text) = core::str::from_utf8(body) {
+        let _ = verify(&address, b"fuzz", text);
+    }
+}

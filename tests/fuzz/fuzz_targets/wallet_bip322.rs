@@ -1,0 +1,2 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| peerpage::wallet::bip322::fuzz_verify(data));
