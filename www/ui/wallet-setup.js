@@ -77,6 +77,7 @@ export function setupCard (ctx) {
   })
 
   card.append(
+    ...(ctx.vault ? [h('p', { className: 'warning', id: 'w-other-vault' }, `This browser keeps a ${ctx.vault.network} vault: choose ${ctx.vault.network} above to unlock it. Saving a new wallet replaces it.`)] : []),
     h('h3', {}, 'Create'), h('p', { className: 'muted' }, 'A new recovery phrase from this browser\'s random numbers (crypto.getRandomValues).'), create,
     h('h3', {}, 'Import'), h('p', { className: 'muted' }, 'A BIP-39 recovery phrase (any language), an extended private key (xprv, zprv, tprv…) or one WIF key. Only phrases can be saved in the vault.'), importForm,
     error)
