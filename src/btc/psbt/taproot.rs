@@ -4,6 +4,7 @@
 
 use super::TapTreeLeaf;
 use crate::btc::sighash::{merkle_root_from_path, tapbranch_hash, tapleaf_hash, taptweak_hash};
+use k256::elliptic_curve::ops::MulByGenerator;
 use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::elliptic_curve::PrimeField;
 use k256::{ProjectivePoint, PublicKey, Scalar};
@@ -39,7 +40,7 @@ pub fn output_key(internal: &[u8; 32], merkle_root: Option<&[u8; 32]>) -> Option
     sec1[1..].copy_from_slice(internal);
     let p = PublicKey::from_sec1_bytes(&sec1).ok()?;
     let t: Scalar = Option::from(Scalar::from_repr(taptweak_hash(internal, merkle_root).into()))?;
-    let q = (p.to_projective() + ProjectivePoint::GENERATOR * t).to_affine();
+    let q = (p.to_projective() + ProjectivePoint::mul_by_generator(&t)).to_affine();
     let enc = q.to_encoded_point(true);
     let x: [u8; 32] = enc.x()?.as_slice().try_into().ok()?;
     Some((x, enc.as_bytes()[0] & 1))
