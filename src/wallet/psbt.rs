@@ -9,7 +9,8 @@
 //! n inputs of one account costs n child derivations and n signatures.
 
 use super::error::WalletError;
-use super::hd::{compressed, ExtendedPrivKey};
+use super::account::Account;
+use super::hd::{compressed, ExtendedPrivKey, ExtendedPubKey};
 use super::keystore::Keystore;
 use super::path::DerivationPath;
 use super::sign::{ecdsa_sign, public_key_of, schnorr_sign, taproot_key_sign, NonceMode};
@@ -94,6 +95,43 @@ impl KeyOwner for Keys<'_> {
     fn owns(&self, pubkey: &[u8], source: &KeySource) -> bool {
         self.secret(pubkey, source).is_some()
     }
+}
+
+/// Watch-only ownership: keys below these accounts' xpubs (each with its master fingerprint
+/// and path), derived publicly, so a locked wallet can still review a PSBT.
+pub struct AccountKeys<'a> {
+    accounts: &'a [Account],
+    chains: RefCell<HashMap<(usize, Vec<u32>), Option<ExtendedPubKey>>>,
+}
+
+impl<'a> AccountKeys<'a> {
+    /// Ownership by `accounts`.
+    pub fn new(accounts: &'a [Account]) -> Self {
+        AccountKeys { accounts, chains: RefCell::new(HashMap::new()) }
+    }
+}
+
+impl KeyOwner for AccountKeys<'_> {
+    fn owns(&self, pubkey: &[u8], source: &KeySource) -> bool {
+        self.accounts.iter().enumerate().any(|(n, account)| {
+            let Some(rest) = source.path.strip_prefix(account.path.0.as_slice()) else { return false };
+            let Some((&last, chain)) = rest.split_last() else { return false };
+            if source.fingerprint != account.master_fingerprint {
+                return false;
+            }
+            let mut chains = self.chains.borrow_mut();
+            let parent = chains
+                .entry((n, chain.to_vec()))
+                .or_insert_with(|| chain.iter().try_fold(account.xpub.clone(), |k, &i| k.derive_child(i)).ok());
+            let Some(child) = parent.as_ref().and_then(|p| p.derive_child(last).ok()) else { return false };
+            crate::btc::psbt::review::same_key(pubkey, &compressed(&child.key))
+        })
+    }
+}
+
+/// Reviews a PSBT for a watch-only wallet made of `accounts` on `network`.
+pub fn review_with_accounts(accounts: &[Account], network: crate::btc::Network, psbt: &Psbt) -> Review {
+    review(psbt, network, &AccountKeys::new(accounts))
 }
 
 /// Reviews a PSBT for this keystore's wallet (its network, its keys).

@@ -109,6 +109,32 @@ fn review_shows_values_owners_change_fee_and_the_size_once_signed() {
 }
 
 #[test]
+fn a_watch_only_wallet_of_account_xpubs_reviews_as_the_keystore_does() {
+    use peerpage::wallet::psbt::review_with_accounts;
+    use peerpage::wallet::ScriptType;
+    let store = ours();
+    let psbt = mixed_psbt(&store);
+    let full = review_with_keystore(&store, &psbt);
+    // Every account the PSBT touches, as xpubs only.
+    let mut accounts: Vec<_> =
+        [ScriptType::P2pkh, ScriptType::P2shP2wpkh, ScriptType::P2wpkh, ScriptType::P2tr].iter().map(|t| store.account(*t, 0).unwrap()).collect();
+    let multisig = DerivationPath::parse("m/48'/1'/0'/2'").unwrap();
+    let mut ms = accounts[2].clone();
+    ms.path = multisig.clone();
+    let seed = peerpage::wallet::Mnemonic::parse(ABANDON).unwrap().to_seed("");
+    let master = peerpage::wallet::ExtendedPrivKey::master(&seed[..], Network::Testnet).unwrap();
+    ms.xpub = master.derive_path(&multisig).unwrap().to_public();
+    accounts.push(ms);
+    let watch = review_with_accounts(&accounts, Network::Testnet, &psbt);
+    assert_eq!(watch, full);
+    assert!(watch.inputs.iter().all(|i| i.ours) && watch.outputs[1].change);
+    // Without the BIP-84 account, its input and the change are no longer ours.
+    accounts.remove(2);
+    let partial = review_with_accounts(&accounts, Network::Testnet, &psbt);
+    assert!(!partial.inputs[2].ours && partial.inputs[0].ours && !partial.outputs[1].ours);
+}
+
+#[test]
 fn change_is_ours_only_if_its_script_pays_our_key() {
     let store = ours();
     let mut psbt = mixed_psbt(&store);
