@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { writeFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
@@ -114,4 +114,34 @@ test('a torrent that nobody shares says so, instead of sitting at 0 %', { timeou
   await page.waitForSelector(warning, { state: 'visible', timeout: 30000 })
   assert.match(await page.textContent(warning), /No WebRTC peers and no web seed/)
   assert.equal(await page.isVisible('#t-warning'), true)
+})
+
+test('a file set to skip in the files table is not downloaded', { timeout: 120000 }, async () => {
+  const folder = join(dir, 'pair')
+  mkdirSync(folder)
+  writeFileSync(join(folder, 'a.bin'), randomBytes(512 * 1024))
+  writeFileSync(join(folder, 'b.bin'), randomBytes(4 * MiB))
+  await seeder.page.setInputFiles('#create-folder', folder)
+  await seeder.page.waitForSelector('#torrent-list li[data-state="seeding"] >> text=pair', { timeout: 60000 })
+  await trackerAnswered(seeder.page)
+  const magnet = await seeder.page.inputValue('#t-magnet')
+
+  const { page } = leecher
+  await page.fill('#magnet-input', magnet)
+  await page.click('#magnet-form button')
+  await page.waitForFunction(() => document.querySelectorAll('#t-files tr .f-priority').length === 2, null, { timeout: 30000 })
+  const paths = await page.$$eval('#t-files tr td:first-child', tds => tds.map(td => td.textContent))
+  assert.deepEqual(paths, ['a.bin', 'b.bin'])
+  await page.selectOption('#t-files tr:nth-child(2) .f-priority', 'skip')
+  await page.waitForFunction(() => document.querySelector('#t-files tr:nth-child(1) .f-progress').textContent === '100.0 %', null, { timeout: 60000 })
+  const id = Number(await page.getAttribute('#torrent', 'data-id'))
+  // Pieces of b.bin fetched before the skip stay; after it, nothing more arrives.
+  const held = await leecher.run((pump, id) => pump.stats(id), id)
+  await page.waitForTimeout(2500)
+  const later = await leecher.run((pump, id) => pump.stats(id), id)
+  const { length } = await leecher.run((pump, id) => pump.info(id), id)
+  assert.equal(later.haveBytes, held.haveBytes, 'no more pieces arrive once b.bin is skipped')
+  assert.ok(later.haveBytes < length - 3 * MiB, `holds ${later.haveBytes} of ${length} bytes`)
+  assert.equal(later.downloaded, held.downloaded)
+  assert.equal(await page.textContent('#t-files tr:nth-child(2) .f-progress'), 'skipped')
 })
