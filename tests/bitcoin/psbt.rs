@@ -78,6 +78,7 @@ fn every_valid_vector_parses_and_writes_back_the_same_bytes() {
                 let b64 = v[section].as_array().unwrap().iter().find(|c| c["description"] == d).unwrap()["base64"].as_str().unwrap();
                 assert_eq!(Psbt::from_text(b64).unwrap(), psbt, "{d}");
                 assert_eq!(Psbt::from_any(hex(&bytes).as_bytes()).unwrap(), psbt, "{d}");
+                assert_eq!(Psbt::from_any(format!("\u{feff}{b64}\r\n").as_bytes()).unwrap(), psbt, "{d}: a saved text file");
                 assert_eq!(psbt.to_base64(), b64, "{d}");
                 n += 1;
             }

@@ -211,6 +211,10 @@ fn review_warns_about_fee_attacks_sighash_types_absurd_fees_and_networks() {
     let r = review_with_keystore(&store, &p);
     assert!(codes(&r).contains(&("negative-fee", None)) && r.fee.is_none());
 
+    let mut p = base.clone();
+    p.inputs[6].previous_output = p.inputs[2].previous_output;
+    assert!(codes(&review_with_keystore(&store, &p)).contains(&("duplicate-input", Some(6))));
+
     // Testnet key paths reviewed by a mainnet wallet.
     let main = Keystore::from_mnemonic(ABANDON, "", Network::Mainnet).unwrap();
     assert!(codes(&review_with_keystore(&main, &base)).contains(&("mixed-networks", None)));

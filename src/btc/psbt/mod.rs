@@ -275,7 +275,8 @@ impl Psbt {
 
     /// Parses base64 (BIP-174's text form) or hex.
     pub fn from_text(text: &str) -> Result<Psbt, PsbtError> {
-        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        // Files saved by some editors start with a byte-order mark.
+        let compact: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{feff}').collect();
         if compact.len() >= 10 && compact[..10].eq_ignore_ascii_case("70736274ff") {
             let bytes = super::encoding::from_hex(&compact).ok_or(PsbtError::BadText)?;
             return Self::from_bytes(&bytes);

@@ -83,7 +83,8 @@ pub struct OutputReview {
 pub struct Warning {
     /// `missing-utxo`, `utxo-mismatch`, `witness-utxo-only`, `non-default-sighash`,
     /// `sighash-single-without-output`, `absurd-fee`, `negative-fee`, `amount-overflow`,
-    /// `unknown-size`, `mixed-networks`, `locktime-conflict`, `invalid-signature`.
+    /// `unknown-size`, `mixed-networks`, `locktime-conflict`, `invalid-signature`,
+    /// `duplicate-input`.
     pub code: &'static str,
     /// The input concerned, if one.
     pub input: Option<usize>,
@@ -303,6 +304,14 @@ pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
             signatures: input.partial_sigs.len() + input.tap_script_sigs.len() + usize::from(input.tap_key_sig.is_some()),
             finalized: input.is_finalized(),
         });
+    }
+
+    // Two inputs spending one coin make the transaction invalid (CVE-2018-17144's check).
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, input) in psbt.inputs.iter().enumerate() {
+        if !seen.insert(input.previous_output) {
+            warnings.push(warn("duplicate-input", Some(i), None, format!("input {i} spends a coin another input already spends")));
+        }
     }
 
     let mut outputs = Vec::with_capacity(psbt.outputs.len());
