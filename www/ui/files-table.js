@@ -49,7 +49,7 @@ export class FilesTable {
     const kind = mediaKind(file.path)
     const play = kind && h('button', { type: 'button', className: 'small secondary f-play', onclick: () => this.actions.onPlay(file) }, 'Play')
     const save = h('button', { type: 'button', className: 'small secondary f-save', onclick: () => this.actions.onSave(file) }, 'Save')
-    tr.append(cells.progress, h('td', {}, cells.priority), h('td', { className: 'f-actions' }, play, save))
+    tr.append(cells.progress, h('td', {}, cells.priority), h('td', {}, h('div', { className: 'f-actions' }, play, save)))
     return { tr, file, cells }
   }
 
