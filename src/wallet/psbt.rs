@@ -73,7 +73,12 @@ impl<'k> Keys<'k> {
     /// key's own fingerprint and an empty path).
     fn secret(&self, pubkey: &[u8], source: &KeySource) -> Option<SecretKey> {
         if let Some(single) = self.keystore.single_key() {
-            return crate::btc::psbt::review::same_key(pubkey, &compressed(&public_key_of(single))).then(|| single.clone());
+            // An imported WIF key may stand for its uncompressed form (old P2PKH coins).
+            use k256::elliptic_curve::sec1::ToEncodedPoint;
+            let public = public_key_of(single);
+            let ours = crate::btc::psbt::review::same_key(pubkey, &compressed(&public))
+                || public.to_encoded_point(false).as_bytes() == pubkey;
+            return ours.then(|| single.clone());
         }
         if Some(source.fingerprint) != self.fingerprint {
             return None;

@@ -242,3 +242,36 @@ fn bip371_signed_vectors_finalize_into_spends_core_accepts() {
     }
     assert_eq!(checked, 2);
 }
+
+#[test]
+fn an_imported_uncompressed_key_signs_its_old_p2pkh_coin() {
+    use k256::elliptic_curve::sec1::ToEncodedPoint;
+    // Private key 1 as uncompressed WIF, paying to the P2PKH of its 65-byte public key.
+    let store = Keystore::from_wif("5HpHagT65TZzG1PH3CSu63k8DbpvD8s5ip4nEB3kEsreAnchuDf").unwrap();
+    let pk = store.public_key(None).unwrap().to_encoded_point(false).as_bytes().to_vec();
+    let spk = script::p2pkh(&hash160(&pk));
+    let funding = Transaction {
+        version: 1,
+        inputs: vec![TxIn { previous_output: OutPoint::default(), script_sig: vec![0x51], sequence: 0xffff_ffff, witness: vec![] }],
+        outputs: vec![TxOut { value: Amount::from_sat(VALUE), script_pubkey: spk }],
+        lock_time: 0,
+    };
+    let source = KeySource { fingerprint: hash160(&pk)[..4].try_into().unwrap(), path: vec![] };
+    let mut psbt = Psbt {
+        tx_version: 2,
+        fallback_locktime: Some(0),
+        inputs: vec![Input {
+            previous_output: OutPoint { txid: funding.txid(), vout: 0 },
+            sequence: Some(0xffff_ffff),
+            non_witness_utxo: Some(funding),
+            bip32_derivation: [(pk.clone(), source)].into(),
+            ..Input::default()
+        }],
+        outputs: vec![Output { amount: Amount::from_sat(VALUE - 1_000), script_pubkey: script::p2wpkh(&[9; 20]), ..Output::default() }],
+        ..Psbt::default()
+    };
+    let report = sign(&store, &mut psbt, &SignOptions::default()).unwrap();
+    assert_eq!(report.signatures, 1);
+    assert!(psbt.inputs[0].partial_sigs.contains_key(&pk));
+    assert!(verdicts(&psbt)[0].is_ok());
+}
