@@ -4,6 +4,7 @@
 //   node tests/bench/run.mjs [--node-only | --swarm-only | --no-swarm] [--reps N] [--mib N]
 //                            [--clients webtorrent,peerpage] [--json FILE] [--profile DIR]
 //                            [--flat MIB]   (also one peerpage download of MIB, for memory)
+//                            [--from-json FILE]   (the transfer tables again from a --json file)
 //
 // --profile DIR: one run per transfer scenario with the V8 profiler on every page's main
 // thread; prints where the time goes, writes .cpuprofile files to DIR, leaves results.md.
@@ -28,7 +29,7 @@ const wantMicro = !flag('--swarm-only')
 const wantSwarm = !flag('--node-only') && !flag('--no-swarm')
 
 // Re-run this script inside a fresh network namespace when we may create one.
-if (wantSwarm && !process.env.PEERPAGE_NETNS) {
+if (wantSwarm && !process.env.PEERPAGE_NETNS && !option('--from-json')) {
   const ns = `peerpage-bench-${process.pid}`
   if (process.getuid?.() === 0 && spawnSync('ip', ['netns', 'add', ns]).status === 0) {
     let status = 1
@@ -94,12 +95,17 @@ if (wantMicro) {
 
 if (wantSwarm) {
   const { swarmBenchmarks, swarmTable } = await import('./swarm.mjs')
-  const result = await swarmBenchmarks({ mib: Number(option('--mib', 64)), reps: Number(option('--reps', 3)), clients, flatMib: Number(option('--flat', 0)) })
+  const result = option('--from-json') ? JSON.parse(readFileSync(option('--from-json'), 'utf8')) : await swarmBenchmarks({ mib: Number(option('--mib', 64)), reps: Number(option('--reps', 3)), clients, flatMib: Number(option('--flat', 0)) })
   if (option('--json')) writeFileSync(option('--json'), JSON.stringify(result, null, 1))
   transfers = `${TRANSFERS}\n\n${swarmTable(result, clients)}\n\n` +
-    `Two or three headless Chromium instances (one per peer, fresh profiles), ${process.env.PEERPAGE_NETNS ? 'inside a loopback-only network namespace' : 'on the host loopback'}, ` +
-    'the local server\'s bittorrent-tracker. CPU seconds and peak PSS cover each instance\'s whole process ' +
-    'tree from the magnet being added to the last leecher finishing (sampled from /proc every 200 ms).'
+    `One headless Chromium instance per peer (fresh profiles), ${result.netns ? 'inside a loopback-only network namespace' : 'on the host loopback'}, ` +
+    'the local server\'s bittorrent-tracker, a random file; each leecher\'s bytes checked against it. ' +
+    'peerpage runs in its own page (UI included), WebTorrent 3 (its browser bundle) in a blank page, both with no STUN servers. ' +
+    'CPU seconds and peak PSS cover each instance\'s whole process tree from the magnet being added to the last leecher ' +
+    'finishing (sampled from /proc every 200 ms). The raw data channel is one ordered reliable RTCDataChannel per peer ' +
+    'connection pushing 16 KiB messages, no BitTorrent; in the 2-leecher case one sender pushes the whole file to each ' +
+    'receiver at once, while BitTorrent leechers also trade pieces with each other, so they can beat it.' +
+    (result.load ? ` Machine: ${result.cores} cores shared with other work, 1-minute load average ${result.load[0].toFixed(0)}–${result.load[1].toFixed(0)} during the run.` : '')
   console.log(transfers)
 }
 

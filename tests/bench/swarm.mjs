@@ -6,7 +6,7 @@
 // magnet is shared and the digest check after it are not counted.
 
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { tmpdir, loadavg, cpus } from 'node:os'
 import { join } from 'node:path'
 import { startTestServer, launchKind, callIn, writeRandomFile, fileDigests } from '../e2e/peers.mjs'
 import { browserRoot, sampleTree } from './procstats.mjs'
@@ -80,6 +80,9 @@ export async function transferRun (client, leechers, file, { timeoutMs = 600000,
         metadataS: r.metadata / 1000,
         firstPieceS: r.firstPiece / 1000,
         doneS: r.done / 1000,
+        pieceLength: r.pieceLength,
+        wasmMiB: r.wasmMiB,
+        jsHeapMiB: r.jsHeapMiB,
         // The rate once data flows: without tracker, signalling and metadata time.
         flowMbps: r.firstPiece != null && r.done > r.firstPiece ? file.bytes / ((r.done - r.firstPiece) / 1000) / 1e6 : null,
         ...usage[i + 1]
@@ -135,6 +138,8 @@ export async function swarmBenchmarks ({ mib = 64, reps = 3, clients = Object.ke
     for (const c of clients) jobs.push({ scenario: leechers, kind: c, run: () => transferRun(c, leechers, file) })
   }
   const runs = []
+  const load = [loadavg()[0]]
+  const loadTimer = setInterval(() => load.push(loadavg()[0]), 10000)
   try {
     for (let rep = 0; rep < reps; rep++) {
       const order = jobs.map((_, i) => jobs[(i + rep) % jobs.length])
@@ -160,16 +165,17 @@ export async function swarmBenchmarks ({ mib = 64, reps = 3, clients = Object.ke
       try {
         const r = await transferRun('peerpage', 1, big, { timeoutMs: 1800000 })
         runs.push({ scenario: 1, rep: 0, ...r, kind: 'peerpage-flat', mib: flatMib })
-        log(`peerpage ${flatMib} MiB 1 -> 1: ${r.leechers[0].mbps.toFixed(2)} MB/s, pss ${r.leechers[0].peakPssMiB.toFixed(0)} MiB | seeder pss ${r.seeder.peakPssMiB.toFixed(0)} MiB`)
+        log(`peerpage ${flatMib} MiB 1 -> 1: ${r.leechers[0].mbps.toFixed(2)} MB/s, pss ${r.leechers[0].peakPssMiB.toFixed(0)} MiB | seeder pss ${r.seeder.peakPssMiB.toFixed(0)} MiB | leecher wasm memory ${r.leechers[0].wasmMiB} MiB, JS heap ${r.leechers[0].jsHeapMiB?.toFixed(0)} MiB, pieces of ${r.leechers[0].pieceLength} B`)
       } catch (err) {
         runs.push({ scenario: 1, rep: 0, kind: 'peerpage-flat', mib: flatMib, error: err.message })
         log(`peerpage ${flatMib} MiB 1 -> 1: FAILED: ${err.message}`)
       }
     }
   } finally {
+    clearInterval(loadTimer)
     rmSync(dir, { recursive: true, force: true })
   }
-  return { mib, reps, runs }
+  return { mib, reps, runs, netns: Boolean(process.env.PEERPAGE_NETNS), cores: cpus().length, load: [Math.min(...load), Math.max(...load)] }
 }
 
 /** One profiled run per scenario and client (not timed for the report: profiling slows). */
@@ -215,23 +221,25 @@ export function swarmTable ({ mib, reps, runs }, clients = Object.keys(CLIENTS))
     `| ${mib} MiB file, medians of ${reps} interleaved runs | ${clients.map(c => CLIENTS[c].name).join(' | ')} | raw data channel | ${clients.includes('peerpage') && clients.includes('webtorrent') ? 'peerpage / WebTorrent | ' : ''}${clients.includes('peerpage') ? 'peerpage / raw |' : ''}`,
     `|---|${clients.map(() => '---|').join('')}---|${clients.includes('peerpage') && clients.includes('webtorrent') ? '---|' : ''}${clients.includes('peerpage') ? '---|' : ''}`
   ]
-  const row = (label, scenario, pick, digits, { raw = true, ratios = true } = {}) => {
+  // rateRow: higher is better, compared with WebTorrent and with the raw channel.
+  // costRow: lower is better, compared with WebTorrent only (the raw channel is a floor).
+  const row = (label, scenario, pick, digits, { raw = true, vsRaw = false } = {}) => {
     const v = Object.fromEntries(clients.map(c => [c, med(scenario, c, pick)]))
     const r = raw ? med(scenario, 'raw', pick) : null
     const cells = [label, ...clients.map(c => fmt(v[c], digits)), raw ? fmt(r, digits) : '—']
-    if (clients.includes('peerpage') && clients.includes('webtorrent')) cells.push(ratios && v.peerpage != null && v.webtorrent ? `**${(v.peerpage / v.webtorrent).toFixed(2)}×**` : '—')
-    if (clients.includes('peerpage')) cells.push(ratios && raw && v.peerpage != null && r ? `**${(100 * v.peerpage / r).toFixed(0)} %**` : '—')
+    if (clients.includes('peerpage') && clients.includes('webtorrent')) cells.push(v.peerpage != null && v.webtorrent ? `**${(v.peerpage / v.webtorrent).toFixed(2)}×**` : '—')
+    if (clients.includes('peerpage')) cells.push(vsRaw && v.peerpage != null && r ? `**${(100 * v.peerpage / r).toFixed(0)} %**` : '—')
     lines.push(`| ${cells.join(' | ')} |`)
   }
   for (const s of [1, 2]) {
     const who = s === 1 ? '1 seeder → 1 leecher' : '1 seeder → 2 leechers'
-    row(`${who}: MB/s per leecher (magnet added → done)`, s, r => r.leechers.map(l => l.mbps), 2)
-    row(`${who}: MB/s per leecher (first piece → done; raw: first byte → last)`, s, r => r.leechers.map(l => l.flowMbps ?? (r.kind === 'raw' ? l.mbps : null)), 2)
-    row(`${who}: metadata after the magnet (s)`, s, r => r.leechers.map(l => l.metadataS), 2, { raw: false })
-    row(`${who}: first verified piece after the magnet (s)`, s, r => r.leechers.map(l => l.firstPieceS), 2, { raw: false })
-    row(`${who}: CPU seconds, leecher instance`, s, r => r.leechers.map(l => l.cpuSeconds), 1)
+    row(`${who}: MB/s per leecher, magnet added → done`, s, r => r.leechers.map(l => l.mbps), 2, { vsRaw: true })
+    row(`${who}: MB/s per leecher, first piece → done (raw: first byte → last)`, s, r => r.leechers.map(l => l.flowMbps ?? (r.kind === 'raw' ? l.mbps : null)), 2, { vsRaw: true })
+    row(`${who}: s from the magnet to its metadata`, s, r => r.leechers.map(l => l.metadataS), 2, { raw: false })
+    row(`${who}: s from the magnet to the first verified piece`, s, r => r.leechers.map(l => l.firstPieceS), 2, { raw: false })
+    row(`${who}: CPU seconds, each leecher instance`, s, r => r.leechers.map(l => l.cpuSeconds), 1)
     row(`${who}: CPU seconds, seeder instance`, s, r => [r.seeder.cpuSeconds], 1)
-    row(`${who}: peak PSS MiB, leecher instance`, s, r => r.leechers.map(l => l.peakPssMiB), 0)
+    row(`${who}: peak PSS MiB, each leecher instance`, s, r => r.leechers.map(l => l.peakPssMiB), 0)
     row(`${who}: peak PSS MiB, seeder instance`, s, r => [r.seeder.peakPssMiB], 0)
   }
   const flat = ok.find(r => r.kind === 'peerpage-flat')

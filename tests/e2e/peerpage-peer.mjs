@@ -55,7 +55,11 @@ export async function download (magnet) {
   meet()
   downloaded = id
   const info = p.info(id)
-  return { ...times, startedAt: t0, length: info.length, peers: p.stats(id).peers }
+  // Memory diagnosis: the core's wasm memory (it never shrinks) and the JS heap, at the end.
+  const wasm = await (await import('/pkg/peerpage.js')).default()
+  const wasmMiB = wasm.memory.buffer.byteLength / 1048576
+  const jsHeapMiB = performance.memory ? performance.memory.usedJSHeapSize / 1048576 : null
+  return { ...times, startedAt: t0, length: info.length, pieceLength: info.pieceLength, peers: p.stats(id).peers, wasmMiB, jsHeapMiB }
 }
 
 /** Digests of the downloaded file's bytes as the page stored them (after download()). */
