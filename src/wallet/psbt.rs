@@ -53,6 +53,10 @@ pub struct SignReport {
     pub signatures: usize,
 }
 
+/// Longer key paths are never ours: real wallets stay below ten steps (BIP-48's are six),
+/// and a hostile PSBT must not make us derive 255 levels for each of thousands of keys.
+const MAX_PATH_LEN: usize = 32;
+
 /// A parent key on a derivation path and its compressed public key (`None`: not ours).
 type Parent = Option<(ExtendedPrivKey, [u8; 33])>;
 
@@ -80,7 +84,7 @@ impl<'k> Keys<'k> {
                 || public.to_encoded_point(false).as_bytes() == pubkey;
             return ours.then(|| single.clone());
         }
-        if Some(source.fingerprint) != self.fingerprint {
+        if Some(source.fingerprint) != self.fingerprint || source.path.len() > MAX_PATH_LEN {
             return None;
         }
         let (&last, parent_path) = source.path.split_last()?;
@@ -121,6 +125,9 @@ impl KeyOwner for AccountKeys<'_> {
         self.accounts.iter().enumerate().any(|(n, account)| {
             let Some(rest) = source.path.strip_prefix(account.path.0.as_slice()) else { return false };
             let Some((&last, chain)) = rest.split_last() else { return false };
+            if rest.len() > MAX_PATH_LEN {
+                return false;
+            }
             if source.fingerprint != account.master_fingerprint {
                 return false;
             }

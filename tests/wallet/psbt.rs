@@ -265,6 +265,19 @@ fn the_signer_refuses_what_bip174_tells_signers_to_refuse() {
 }
 
 #[test]
+fn absurdly_deep_key_paths_are_never_ours() {
+    // A hostile PSBT must not make the wallet derive hundreds of levels per key.
+    let store = ours();
+    let mut p = mixed_psbt(&store);
+    for source in p.inputs[2].bip32_derivation.values_mut() {
+        source.path = vec![1; 40];
+    }
+    assert!(!review_with_keystore(&store, &p).inputs[2].ours);
+    let report = sign(&store, &mut p, &SignOptions::default()).unwrap();
+    assert!(report.signed.iter().all(|s| s.0 != 2) && p.inputs[2].partial_sigs.is_empty());
+}
+
+#[test]
 fn bip174_signer_check_vectors_parse_and_are_not_signed_by_strangers() {
     // Their keys are not published; these PSBTs must at least parse, review and leave a
     // wallet that owns none of their keys signing nothing.
