@@ -255,3 +255,37 @@ fn hostile_signatures_never_panic() {
         let _ = verify(&a, b"", &format!("smp{}", Base64::encode_string(&bytes[..i])));
     }
 }
+
+#[test]
+fn the_interpreter_never_calls_valid_what_core_rejects() {
+    // Differential check over mutated spends: flip bytes anywhere in each published full
+    // signature (scripts, signatures, keys, sequence, lock time) and in simple ones. Whenever
+    // our interpreter says valid, Bitcoin Core's must accept too.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let (mut judged, mut valid) = (0, 0);
+    for (address, message, signature, _, _) in all_valid_cases() {
+        let a = addr(&address);
+        let full = as_full(&a, &message, &signature);
+        for _ in 0..150 {
+            let mut bytes = full.clone();
+            for _ in 0..1 + next() % 3 {
+                let at = (next() % bytes.len() as u64) as usize;
+                bytes[at] ^= 1 << (next() % 8);
+            }
+            let sig = format!("ful{}", Base64::encode_string(&bytes));
+            let Ok(verdict) = verify(&a, message.as_bytes(), &sig) else { continue };
+            judged += 1;
+            if matches!(verdict, Bip322Verdict::Valid { .. }) {
+                valid += 1;
+                assert!(core_accepts(&a, &bytes), "{address}: we call valid a spend Core rejects: {}", hex(&bytes));
+            }
+        }
+    }
+    assert!(judged > 1000, "{judged} mutated spends judged ({valid} still valid)");
+}
