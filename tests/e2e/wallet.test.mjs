@@ -3,6 +3,9 @@
 // refuse a wrong passphrase, unlock; sign a message; explain bad input in words.
 
 import { test, before, after } from 'node:test'
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import assert from 'node:assert/strict'
 import * as bitcoin from 'bitcoinjs-lib'
 import * as ecc from 'tiny-secp256k1'
@@ -109,6 +112,16 @@ test('a pasted bitcoinjs PSBT is reviewed, signed, and the transaction verifies 
   await page.waitForSelector('#w-psbt-error:not([hidden])')
   assert.match(await page.textContent('#w-psbt-error'), /btc\.psbt\./)
   assert.equal(await page.isVisible('#w-psbt-sign'), false)
+  // The same PSBT as a binary file and as hex is read the same way.
+  const dir = mkdtempSync(join(tmpdir(), 'pp-psbt-'))
+  writeFileSync(join(dir, 'unsigned.psbt'), psbt.toBuffer())
+  await page.setInputFiles('#w-psbt-file', join(dir, 'unsigned.psbt'))
+  await page.waitForSelector('#w-psbt-sign')
+  assert.equal(await page.textContent('#w-psbt-fee'), '0.00001000 BTC')
+  rmSync(dir, { recursive: true, force: true })
+  await page.fill('#w-psbt-text', psbt.toHex())
+  await page.click('#w-psbt-review')
+  await page.waitForSelector('#w-psbt-sign')
   await page.fill('#w-psbt-text', psbt.toBase64())
   await page.click('#w-psbt-review')
   await page.waitForSelector('#w-psbt-sign')
@@ -121,6 +134,8 @@ test('a pasted bitcoinjs PSBT is reviewed, signed, and the transaction verifies 
   // bitcoinjs signs the same PSBT (plain RFC 6979 as the page was told): the same bytes.
   const theirs = psbt.clone().signInput(0, ECPairFactory(ecc).fromPrivateKey(k.privateKey)).finalizeAllInputs().extractTransaction()
   assert.equal(txHex, theirs.toHex())
+  // The QR code carries the PSBT shown as text.
+  assert.equal(decodeQrPng(await page.locator('#w-psbt-qr').screenshot()), await page.inputValue('#w-psbt-signed'))
   // And the page's own finalized PSBT verifies under bitcoinjs.
   const signed = bitcoin.Psbt.fromBase64(await page.inputValue('#w-psbt-signed'))
   assert.equal(signed.extractTransaction().toHex(), txHex)
