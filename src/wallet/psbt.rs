@@ -269,9 +269,18 @@ fn sign_taproot(
     if u32::from(hash_type) & 3 == SIGHASH_SINGLE && index >= cache.transaction().outputs.len() {
         return Err("SIGHASH_SINGLE without a matching output");
     }
-    // BIP-341 signs every spent amount and script (ANYONECANPAY: this one only, but the
-    // sighash code takes the whole list either way).
-    let spent = all_spent.ok_or("taproot signing needs every input's spent output")?;
+    // BIP-341 signs every spent amount and script, except with ANYONECANPAY: then only this
+    // input's, and the others may be unknown (the sighash code reads none of them, and
+    // computes the all-inputs hashes only without ANYONECANPAY, from the full list).
+    let acp_list;
+    let spent = match all_spent {
+        Some(all) => all,
+        None if hash_type & 0x80 != 0 => {
+            acp_list = (0..cache.transaction().inputs.len()).map(|j| if j == index { out.clone() } else { TxOut::default() }).collect::<Vec<_>>();
+            &acp_list
+        }
+        None => return Err("taproot signing needs every input's spent output"),
+    };
     let with_type = |sig: [u8; 64]| {
         let mut v = sig.to_vec();
         if hash_type != 0 {

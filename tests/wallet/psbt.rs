@@ -265,6 +265,28 @@ fn the_signer_refuses_what_bip174_tells_signers_to_refuse() {
 }
 
 #[test]
+fn taproot_anyonecanpay_signs_without_the_other_inputs_coins() {
+    let store = ours();
+    let base = mixed_psbt(&store);
+    let mut p = base.clone();
+    p.inputs[0].non_witness_utxo = None;
+    p.inputs[4].sighash_type = Some(0x81);
+    p.inputs[5].sighash_type = Some(0x01);
+    let report = sign(&store, &mut p, &SignOptions::default()).unwrap();
+    // Input 4 (ALL|ANYONECANPAY) signs; input 5 (ALL) needs every coin and is refused.
+    assert!(report.signed.iter().any(|s| s.0 == 4));
+    assert!(report.refused.contains(&(5, "taproot signing needs every input's spent output")));
+    let acp_sig = p.inputs[4].tap_key_sig.clone().unwrap();
+    assert_eq!(acp_sig.len(), 65);
+    // With every coin known again, the same signature is made, and Core accepts it.
+    let mut full = base.clone();
+    full.inputs[4].sighash_type = Some(0x81);
+    sign(&store, &mut full, &SignOptions::default()).unwrap();
+    assert_eq!(full.inputs[4].tap_key_sig.as_ref(), Some(&acp_sig));
+    assert!(super::psbt_consensus::verdicts(&full).iter().all(Result::is_ok));
+}
+
+#[test]
 fn absurdly_deep_key_paths_are_never_ours() {
     // A hostile PSBT must not make the wallet derive hundreds of levels per key.
     let store = ours();
