@@ -106,8 +106,9 @@ pub struct SwarmConfig {
     pub peer_id: PeerId,
     /// Peers unchoked by rank (the optimistic slot comes on top).
     pub upload_slots: usize,
-    /// Pieces kept in memory for serving uploads.
-    pub cache_pieces: usize,
+    /// Bytes of verified pieces kept in memory for serving uploads (at least one piece is
+    /// kept). Bounded in bytes, not pieces, so memory stays flat whatever the piece length.
+    pub cache_bytes: usize,
     /// Bytes we let a channel buffer before waiting for `handle_drained`.
     pub max_unacked: usize,
     /// Client name in the extension handshake.
@@ -122,7 +123,7 @@ pub struct SwarmConfig {
 impl SwarmConfig {
     /// Defaults for a peer id.
     pub fn new(peer_id: PeerId) -> Self {
-        SwarmConfig { peer_id, upload_slots: 4, cache_pieces: 32, max_unacked: 1 << 20, client: "peerpage 0.1".into(), verify: true, global_limits: SharedLimits::default() }
+        SwarmConfig { peer_id, upload_slots: 4, cache_bytes: 8 << 20, max_unacked: 1 << 20, client: "peerpage 0.1".into(), verify: true, global_limits: SharedLimits::default() }
     }
 }
 

@@ -25,8 +25,9 @@ impl Swarm {
             return;
         }
         self.cache.push_back((piece, data));
-        while self.cache.len() > self.config.cache_pieces.max(1) {
-            self.cache.pop_front();
+        let mut held: usize = self.cache.iter().map(|(_, d)| d.len()).sum();
+        while held > self.config.cache_bytes && self.cache.len() > 1 {
+            held -= self.cache.pop_front().map_or(0, |(_, d)| d.len());
         }
     }
 
