@@ -3,6 +3,7 @@
 
 mod swarm {
     pub mod sim;
+    mod limits;
     mod scenarios;
     mod units;
 }

@@ -11,6 +11,7 @@ impl Swarm {
     pub fn set_paused(&mut self, paused: bool) {
         self.paused = paused;
         if paused {
+            self.gate.leave();
             self.pending_gets.clear();
             for (piece, _) in std::mem::take(&mut self.web_buffers) {
                 self.partial.remove(&piece);

@@ -229,7 +229,7 @@ impl Swarm {
             extra_web_seeds: Vec::new(),
             paused: false,
             clock: Instant(0),
-            gate: Gate { local: Default::default(), global: config.global_limits.clone() },
+            gate: Gate::new(config.global_limits.clone()),
             throttle_wake: None,
             down_meter: Meter::default(),
             up_meter: Meter::default(),

@@ -3,6 +3,7 @@
 
 use crate::time::{Instant, Millis};
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// Bytes a bucket may save up: a quarter second of its rate, at least one 16 KiB block,
@@ -37,9 +38,16 @@ impl TokenBucket {
         i64::try_from(burst.saturating_mul(1000)).unwrap_or(i64::MAX)
     }
 
-    /// Adds what accrued since the last refill.
+    /// Adds what accrued since the last refill. Time only moves forward: torrents sharing
+    /// a bucket each pass their own clock, and an older one must not rewind it (the next
+    /// refill would hand out the same time again).
     pub fn refill(&mut self, now: Instant) {
-        let last = self.last.replace(now).unwrap_or(now);
+        let last = match self.last {
+            Some(last) if now <= last => return,
+            Some(last) => last,
+            None => now,
+        };
+        self.last = Some(now);
         if self.rate == 0 {
             return;
         }
@@ -78,7 +86,14 @@ pub struct Limits {
     pub down: TokenBucket,
     /// Blocks we serve.
     pub up: TokenBucket,
+    /// Gates the bucket held back (down, up), first come first: each with when it last asked.
+    waiting: [VecDeque<(u64, Instant)>; 2],
+    /// The id the next gate gets.
+    next_gate: u64,
 }
+
+/// How soon a gate held back only by others' turns asks again (they take theirs at once).
+const TURN_RETRY: Millis = Millis(5);
 
 /// The global limits, shared by every torrent of an engine (one thread; the engine and its
 /// swarms are never used concurrently).
@@ -100,29 +115,78 @@ impl Limits {
             Direction::Up => &mut self.up,
         }
     }
+
+    fn queue(&mut self, dir: Direction) -> &mut VecDeque<(u64, Instant)> {
+        &mut self.waiting[dir as usize]
+    }
 }
 
-/// A torrent's own limits and the global ones, consulted together.
+/// A torrent's own limits and the global ones, consulted together. Torrents take the global
+/// budget in turns: one the global bucket held back queues, and when tokens come back the
+/// first in the queue takes one send and goes to the back, so the torrent whose peers
+/// answer first cannot drain the budget before the others wake.
 #[derive(Clone, Debug, Default)]
 pub struct Gate {
     /// This torrent's limits.
     pub local: Limits,
     /// Every torrent's limits.
     pub global: SharedLimits,
+    /// This gate in the global queues.
+    id: u64,
+    /// The latest refill time.
+    now: Instant,
 }
 
 impl Gate {
+    /// A gate on the shared limits, with its own place in their queues.
+    pub fn new(global: SharedLimits) -> Self {
+        let id = {
+            let mut g = global.borrow_mut();
+            g.next_gate += 1;
+            g.next_gate
+        };
+        Gate { local: Limits::default(), global, id, now: Instant(0) }
+    }
+
     /// Refills both at `now`.
     pub fn refill(&mut self, now: Instant) {
+        self.now = self.now.max(now);
         for dir in [Direction::Down, Direction::Up] {
             self.local.bucket(dir).refill(now);
             self.global.borrow_mut().bucket(dir).refill(now);
         }
     }
 
-    /// Whether both buckets allow a send in direction `dir`.
+    /// Whether both buckets allow a send in direction `dir`, and it is this torrent's turn
+    /// at the global one. If not, this torrent keeps (or takes) its place in the queue.
     pub fn allows(&mut self, dir: Direction) -> bool {
-        self.local.bucket(dir).allows() && self.global.borrow_mut().bucket(dir).allows()
+        if !self.local.bucket(dir).allows() {
+            return false;
+        }
+        let mut g = self.global.borrow_mut();
+        let rate = g.bucket(dir).rate();
+        if rate == 0 {
+            return true;
+        }
+        // A queued torrent asks again by the time tokens come back; one that did not for a
+        // while (paused, removed, nothing left to ask) loses its place.
+        let stale = Millis((2 * MIN_BURST * 1000 / rate).max(1000));
+        let (id, now) = (self.id, self.now);
+        let open = g.bucket(dir).allows();
+        let queue = g.queue(dir);
+        queue.retain(|&(k, seen)| k == id || now - seen <= stale);
+        let turn = queue.front().is_none_or(|&(k, _)| k == id);
+        if open && turn {
+            // Its turn is used now, asked or not: a torrent that then has nothing to ask
+            // must not hold up the others.
+            queue.retain(|&(k, _)| k != id);
+            return true;
+        }
+        match queue.iter_mut().find(|(k, _)| *k == id) {
+            Some(entry) => entry.1 = now,
+            None => queue.push_back((id, now)),
+        }
+        false
     }
 
     /// Charges both.
@@ -131,11 +195,24 @@ impl Gate {
         self.global.borrow_mut().bucket(dir).take(bytes);
     }
 
-    /// When both allow `dir` again.
+    /// Leaves the global queues (paused: it will not ask for a while).
+    pub fn leave(&mut self) {
+        let id = self.id;
+        let mut g = self.global.borrow_mut();
+        for dir in [Direction::Down, Direction::Up] {
+            g.queue(dir).retain(|&(k, _)| k != id);
+        }
+    }
+
+    /// When both allow `dir` again (or, if others are ahead in the queue, when to look).
     pub fn ready_at(&mut self, dir: Direction, now: Instant) -> Option<Instant> {
         let a = self.local.bucket(dir).ready_at(now);
-        let b = self.global.borrow_mut().bucket(dir).ready_at(now);
-        a.max(b)
+        let mut g = self.global.borrow_mut();
+        let b = g.bucket(dir).ready_at(now);
+        let id = self.id;
+        let behind = g.queue(dir).front().is_some_and(|&(k, _)| k != id);
+        let c = (b.is_none() && behind).then_some(now + TURN_RETRY);
+        a.max(b).max(c)
     }
 }
 

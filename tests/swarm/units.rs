@@ -73,3 +73,21 @@ fn hostile_bytes_into_a_session_never_panic() {
         peerpage::swarm::fuzz_session(&bytes);
     }
 }
+
+#[test]
+fn token_bucket_time_never_runs_backwards() {
+    use peerpage::swarm::rate::TokenBucket;
+    use peerpage::time::Instant;
+    let mut bucket = TokenBucket::default();
+    bucket.set_rate(10_000);
+    bucket.refill(Instant(1_000));
+    bucket.take(16 * 1024);
+    assert!(!bucket.allows());
+    // Another torrent sharing the bucket refills with an older clock, then this one again:
+    // the 500 ms between them were paid out once already.
+    bucket.refill(Instant(500));
+    bucket.refill(Instant(1_000));
+    assert!(!bucket.allows());
+    bucket.refill(Instant(1_001));
+    assert!(bucket.allows());
+}
