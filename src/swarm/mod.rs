@@ -186,6 +186,8 @@ pub struct Swarm {
     gate: Gate,
     /// When a rate limit that held back requests or uploads lets them go again.
     throttle_wake: Option<Instant>,
+    /// The peer served last by [`Swarm::serve_all_uploads`] (the next round starts after it).
+    upload_turn: Option<PeerKey>,
     /// Block payload received and sent, per second.
     down_meter: Meter,
     up_meter: Meter,
@@ -231,6 +233,7 @@ impl Swarm {
             clock: Instant(0),
             gate: Gate::new(config.global_limits.clone()),
             throttle_wake: None,
+            upload_turn: None,
             down_meter: Meter::default(),
             up_meter: Meter::default(),
             config,
@@ -388,9 +391,7 @@ impl Swarm {
         self.fill_web_seeds(now);
         self.fill_all_requests(now);
         if woke {
-            for key in keys {
-                self.serve_uploads(key);
-            }
+            self.serve_all_uploads();
         }
     }
 
@@ -457,10 +458,7 @@ impl Swarm {
             return;
         }
         self.cache_piece(piece, data);
-        let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
-        for key in keys {
-            self.serve_uploads(key);
-        }
+        self.serve_all_uploads();
     }
 
     fn close(&mut self, key: PeerKey, reason: &'static str) {

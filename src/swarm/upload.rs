@@ -33,36 +33,66 @@ impl Swarm {
 
     /// Sends queued blocks while the channel has room; asks storage for missing pieces.
     pub(super) fn serve_uploads(&mut self, key: PeerKey) {
-        let max_unacked = self.config.max_unacked;
+        while self.serve_one(key) == Served::Block {}
+    }
+
+    /// Serves every peer's queue one block at a time in turn, starting after the peer
+    /// served last, so an upload limit's tokens go round the unchoked peers instead of all
+    /// to the lowest key (which would make one leecher complete before the others start).
+    pub(super) fn serve_all_uploads(&mut self) {
+        let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
+        let start = keys.iter().position(|k| self.upload_turn.is_some_and(|t| *k > t)).unwrap_or(0);
+        let order: Vec<PeerKey> = keys[start..].iter().chain(&keys[..start]).copied().collect();
         loop {
-            let Some(peer) = self.peers.get_mut(&key) else { return };
-            if peer.unacked + peer.outbox.len() >= max_unacked {
-                return;
-            }
-            let Some(&req) = peer.upload_queue.front() else { return };
-            if !self.gate.allows(super::rate::Direction::Up) {
-                self.throttled(super::rate::Direction::Up);
-                return;
-            }
-            let Some((_, data)) = self.cache.iter().find(|(p, _)| *p == req.index) else {
-                if self.reads_pending.insert(req.index) {
-                    self.outputs.push_back(SwarmOutput::ReadPiece { piece: req.index });
+            let mut sent = false;
+            for &key in &order {
+                match self.serve_one(key) {
+                    Served::Block => {
+                        sent = true;
+                        self.upload_turn = Some(key);
+                    }
+                    Served::Throttled => return,
+                    Served::Nothing => {}
                 }
+            }
+            if !sent {
                 return;
-            };
-            peer.upload_queue.pop_front();
-            let (b, e) = (req.begin as usize, req.begin as usize + req.length as usize);
-            let Some(block) = data.get(b..e) else { continue };
-            let len = block.len() as u64;
-            peer.outbox.extend_from_slice(&Message::piece_header(req.index, req.begin, block.len()));
-            peer.outbox.extend_from_slice(block);
-            peer.uploaded += len;
-            peer.round_up += len;
-            peer.up_meter.add(self.clock, len);
-            self.stats.uploaded += len;
-            self.up_meter.add(self.clock, len);
-            self.gate.take(super::rate::Direction::Up, len);
+            }
         }
+    }
+
+    /// Sends the next queued block of `key`, if its channel has room and the limits allow.
+    fn serve_one(&mut self, key: PeerKey) -> Served {
+        let max_unacked = self.config.max_unacked;
+        let Some(peer) = self.peers.get_mut(&key) else { return Served::Nothing };
+        if peer.unacked + peer.outbox.len() >= max_unacked {
+            return Served::Nothing;
+        }
+        let Some(&req) = peer.upload_queue.front() else { return Served::Nothing };
+        if !self.gate.allows(super::rate::Direction::Up) {
+            self.throttled(super::rate::Direction::Up);
+            return Served::Throttled;
+        }
+        let Some((_, data)) = self.cache.iter().find(|(p, _)| *p == req.index) else {
+            if self.reads_pending.insert(req.index) {
+                self.outputs.push_back(SwarmOutput::ReadPiece { piece: req.index });
+            }
+            return Served::Nothing;
+        };
+        let Some(peer) = self.peers.get_mut(&key) else { return Served::Nothing };
+        peer.upload_queue.pop_front();
+        let (b, e) = (req.begin as usize, req.begin as usize + req.length as usize);
+        let Some(block) = data.get(b..e) else { return Served::Block };
+        let len = block.len() as u64;
+        peer.outbox.extend_from_slice(&Message::piece_header(req.index, req.begin, block.len()));
+        peer.outbox.extend_from_slice(block);
+        peer.uploaded += len;
+        peer.round_up += len;
+        peer.up_meter.add(self.clock, len);
+        self.stats.uploaded += len;
+        self.up_meter.add(self.clock, len);
+        self.gate.take(super::rate::Direction::Up, len);
+        Served::Block
     }
 
     /// WebTorrent unchokes a peer's first `interested` at once when a slot is free.
@@ -116,4 +146,15 @@ impl Swarm {
             peer.round_down = 0;
         }
     }
+}
+
+/// What [`Swarm::serve_one`] did.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Served {
+    /// Sent (or dropped) one queued request.
+    Block,
+    /// This peer has nothing to send now (empty queue, full channel, piece being read).
+    Nothing,
+    /// A rate limit holds every upload back.
+    Throttled,
 }

@@ -164,3 +164,35 @@ fn broken_web_seed_backs_off_and_peers_finish() {
     assert_eq!(sim.stored(leech), sim.data);
     assert!(sim.http_requests >= 1 && sim.http_requests < 10, "{} requests", sim.http_requests);
 }
+
+#[test]
+fn limited_seeder_spreads_pieces_over_its_leechers() {
+    // The seeder's upload is the bottleneck: it should give every leecher a share, so the
+    // leechers trade among themselves, not serve one leecher to completion first.
+    let mut sim = sim(1_000_000);
+    let seed = sim.add_seeder(Kind::Honest);
+    sim.nodes[seed].engine.set_rate_limits(0, 100_000);
+    let leechers: Vec<usize> = (0..3).map(|_| sim.add_leecher()).collect();
+    for (n, &a) in leechers.iter().enumerate() {
+        sim.connect(seed, a);
+        for &b in &leechers[n + 1..] {
+            sim.connect(a, b);
+        }
+    }
+    let total = sim.data.len() as u64;
+    let up = |s: &Sim| s.nodes[seed].engine.swarm(s.nodes[seed].torrent).unwrap().peer_views().iter().map(|v| v.uploaded).collect::<Vec<u64>>();
+    assert!(sim.run_until(600_000, |s| up(s).iter().sum::<u64>() >= total / 2));
+    let shares = up(&sim);
+    let (min, max) = (shares.iter().min().copied().unwrap(), shares.iter().max().copied().unwrap());
+    assert!(max <= 2 * min, "the seeder's first half went {shares:?} to its leechers");
+    let pieces = sim.pieces;
+    let covered = |s: &Sim| (0..pieces).all(|p| leechers.iter().any(|&l| s.nodes[l].storage.contains_key(&p)));
+    assert!(sim.run_until(600_000, covered));
+    let incomplete = leechers.iter().filter(|&&l| !sim.complete(l)).count();
+    let held: Vec<usize> = leechers.iter().map(|&l| sim.nodes[l].storage.len()).collect();
+    assert!(incomplete >= 2, "when the leechers first held every piece between them, they held {held:?} of {pieces}");
+    assert!(sim.run_until(600_000, |s| leechers.iter().all(|&l| s.complete(l))));
+    for &l in &leechers {
+        assert_eq!(sim.stored(l), sim.data);
+    }
+}
