@@ -492,6 +492,8 @@ impl Client {
             let left = self.left(id);
             self.trackers.set_progress(entry.info_hash, stats.uploaded, stats.downloaded, left);
             self.trackers.set_wanted_offers(entry.info_hash, wanted);
+            let hungry = !entry.paused && !swarm.is_complete() && stats.peers == 0;
+            self.trackers.set_hungry(entry.info_hash, hungry);
         }
     }
 

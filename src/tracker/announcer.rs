@@ -12,6 +12,10 @@ pub const UNANSWERED_INTERVAL: Millis = Millis::secs(30);
 pub const MAX_INTERVAL: Millis = Millis::secs(120);
 /// Shortest interval we accept from a tracker, so a broken one cannot make us flood it.
 pub const MIN_INTERVAL: Millis = Millis::secs(10);
+/// Re-announce period of a torrent that wants peers and has none (never below the tracker's
+/// `min interval`). Two peers announcing at the same moment can each be told the swarm is
+/// empty; without this the first fresh offers would wait a whole interval (up to 120 s).
+pub const HUNGRY_INTERVAL: Millis = Millis::secs(15);
 
 /// Announce scheduling for one (tracker, torrent).
 #[derive(Clone, Debug)]
@@ -24,6 +28,8 @@ pub struct Announcer {
     started_sent: bool,
     pending: Option<AnnounceEvent>,
     stopped: bool,
+    hungry: bool,
+    last_sent: Option<Instant>,
     /// `tracker id` to echo in later announces.
     pub tracker_id: Option<String>,
     /// Seeders and leechers the tracker last reported.
@@ -50,6 +56,8 @@ impl Announcer {
             started_sent: false,
             pending: None,
             stopped: false,
+            hungry: false,
+            last_sent: None,
             tracker_id: None,
             counts: None,
             last_error: None,
@@ -61,6 +69,27 @@ impl Announcer {
     pub fn handle_connected(&mut self, now: Instant) {
         if !self.stopped || self.pending == Some(AnnounceEvent::Stopped) {
             self.next_announce = Some(now);
+        }
+    }
+
+    /// Time between periodic announces once the tracker has answered.
+    fn period(&self) -> Millis {
+        let interval = if self.hungry { HUNGRY_INTERVAL.min(self.interval) } else { self.interval };
+        interval.max(self.min_interval)
+    }
+
+    /// Whether the torrent wants peers and has none: announces come every
+    /// [`HUNGRY_INTERVAL`] instead of the tracker's interval while it lasts.
+    pub fn set_hungry(&mut self, hungry: bool) {
+        if self.hungry == hungry {
+            return;
+        }
+        self.hungry = hungry;
+        if !hungry || !self.answered || self.awaiting_reply || self.pending.is_some() || self.stopped {
+            return;
+        }
+        if let (Some(next), Some(sent)) = (self.next_announce, self.last_sent) {
+            self.next_announce = Some(next.min(sent + self.period()));
         }
     }
 
@@ -98,7 +127,7 @@ impl Announcer {
         self.awaiting_reply = false;
         self.answered = true;
         if self.pending.is_none() && !self.stopped {
-            self.next_announce = Some(now + self.interval.max(self.min_interval));
+            self.next_announce = Some(now + self.period());
         }
     }
 
@@ -164,12 +193,13 @@ impl Announcer {
             self.started_sent = true;
         }
         self.awaiting_reply = event != Some(AnnounceEvent::Stopped);
+        self.last_sent = Some(now);
         self.next_announce = if self.stopped {
             None
         } else {
             Some(
                 now + if self.answered {
-                    self.interval.max(self.min_interval)
+                    self.period()
                 } else {
                     UNANSWERED_INTERVAL
                 },

@@ -234,6 +234,15 @@ impl Trackers {
         }
     }
 
+    /// Whether a torrent wants peers and has none (see [`super::HUNGRY_INTERVAL`]).
+    pub fn set_hungry(&mut self, info_hash: InfoHash, hungry: bool) {
+        for tracker in &mut self.trackers {
+            for entry in tracker.entries.iter_mut().filter(|e| e.info_hash == info_hash) {
+                entry.announcer.set_hungry(hungry);
+            }
+        }
+    }
+
     /// The download finished: `completed` to every tracker now.
     pub fn completed(&mut self, info_hash: InfoHash, now: Instant) {
         for tracker in &mut self.trackers {

@@ -13,7 +13,7 @@ mod link;
 mod message;
 mod output;
 
-pub use announcer::{Announcer, MAX_INTERVAL, MIN_INTERVAL, UNANSWERED_INTERVAL};
+pub use announcer::{Announcer, HUNGRY_INTERVAL, MAX_INTERVAL, MIN_INTERVAL, UNANSWERED_INTERVAL};
 pub use binary_string::{from_binary_string, to_binary_string};
 pub use client::{
     normalize_tracker_url, Trackers, CLOSE_LINGER, MAX_MESSAGE_LEN, MAX_OFFERS_PER_ANNOUNCE, MAX_PENDING_OFFERS,

@@ -63,6 +63,35 @@ fn one_torrent_announces_like_a_webtorrent_client() {
 }
 
 #[test]
+fn a_torrent_with_no_peers_announces_sooner_until_it_has_some() {
+    let t0 = Instant(0);
+    let mut a = Announcer::new();
+    a.handle_connected(t0);
+    assert_eq!(a.poll_announce(t0), Some(Some(AnnounceEvent::Started)));
+    a.handle_response(t0, Some(600), None, (Some(0), Some(1)));
+    assert_eq!(a.poll_timeout(), Some(t0 + MAX_INTERVAL));
+    // Told of no one (another peer's announce crossed ours): look again soon.
+    a.set_hungry(true);
+    assert_eq!(a.poll_timeout(), Some(t0 + HUNGRY_INTERVAL));
+    let t1 = t0 + HUNGRY_INTERVAL;
+    assert_eq!(a.poll_announce(t1), Some(None));
+    a.handle_response(t1, Some(600), None, (Some(1), Some(1)));
+    assert_eq!(a.poll_timeout(), Some(t1 + HUNGRY_INTERVAL));
+    // Peers found: back to the tracker's interval from the last announce.
+    a.set_hungry(false);
+    let t2 = t1 + HUNGRY_INTERVAL;
+    assert_eq!(a.poll_announce(t2), Some(None));
+    a.handle_response(t2, Some(600), None, (Some(1), Some(1)));
+    assert_eq!(a.poll_timeout(), Some(t2 + MAX_INTERVAL));
+    // Never below a tracker's `min interval`.
+    a.handle_response(t2, None, Some(60), (None, None));
+    a.set_hungry(true);
+    let t3 = t2 + Millis::secs(60);
+    assert_eq!(a.poll_announce(Instant(t3.0 - 1)), None);
+    assert_eq!(a.poll_announce(t3), Some(None));
+}
+
+#[test]
 fn tracker_sockets_back_off_with_jitter_and_reset_on_success() {
     let t0 = Instant(0);
     let mut rng = Rng::new(7);
