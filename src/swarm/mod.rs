@@ -324,7 +324,11 @@ impl Swarm {
                 window.push(edge);
             }
         }
+        let moved = self.picker.window() != window.as_slice();
         self.picker.set_window(window);
+        if moved {
+            self.cancel_outside_window();
+        }
         self.fill_all_requests_now();
     }
 

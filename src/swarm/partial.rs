@@ -95,6 +95,11 @@ impl PartialPiece {
         self.blocks.iter().all(|s| *s == BlockState::Missing)
     }
 
+    /// Whether some block arrived (the piece is started, not only asked for).
+    pub fn has_received(&self) -> bool {
+        self.received > 0
+    }
+
     /// Whether any block is still unasked.
     pub fn has_missing(&self) -> bool {
         self.blocks.contains(&BlockState::Missing)

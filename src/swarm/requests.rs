@@ -8,7 +8,36 @@ use super::{PeerKey, Swarm, SwarmOutput, MAX_STRIKES};
 use crate::time::Instant;
 use crate::wire::{BlockRequest, Message, PeerId, BLOCK_LEN};
 
+/// Requests each peer keeps when the streaming window moves: its oldest are likely being
+/// served already, and cancelling them would only waste them.
+const KEEP_ON_SEEK: usize = 2;
+
 impl Swarm {
+    /// The streaming window moved (a seek): requests for pieces outside it of which no
+    /// block arrived yet are cancelled (BEP 3 `cancel`), but for each peer's oldest few, so
+    /// the new window is asked for next instead of waiting behind them at a slow peer.
+    pub(super) fn cancel_outside_window(&mut self) {
+        let window = self.picker.window();
+        let mut released = Vec::new();
+        for peer in self.peers.values_mut() {
+            let mut oldest_first = peer.in_flight.clone();
+            oldest_first.sort_by_key(|r| r.sent);
+            for r in oldest_first.into_iter().skip(KEEP_ON_SEEK) {
+                let Some(part) = self.partial.get(&r.piece) else { continue };
+                if window.contains(&r.piece) || part.has_received() {
+                    continue;
+                }
+                let (begin, length) = part.block_span(r.block);
+                peer.take_in_flight(r.piece, r.block);
+                peer.send(&Message::Cancel(BlockRequest { index: r.piece, begin, length }));
+                released.push((r.piece, r.block));
+            }
+        }
+        for (piece, block) in released {
+            self.release_block(piece, block);
+        }
+    }
+
     /// Fills every peer's pipeline.
     pub(super) fn fill_all_requests(&mut self, now: Instant) {
         let keys: Vec<PeerKey> = self.peers.keys().copied().collect();

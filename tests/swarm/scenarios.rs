@@ -196,3 +196,29 @@ fn limited_seeder_spreads_pieces_over_its_leechers() {
         assert_eq!(sim.stored(l), sim.data);
     }
 }
+
+#[test]
+fn seeking_cancels_requests_queued_outside_the_new_window() {
+    // A slow seeder (50 KB/s up) holds a deep queue of our requests; after a seek the new
+    // window must not wait behind them.
+    let mut sim = sim(1_000_000);
+    let seed = sim.add_seeder(Kind::Honest);
+    sim.nodes[seed].engine.set_rate_limits(0, 50_000);
+    let leech = sim.add_leecher();
+    let torrent = sim.nodes[leech].torrent;
+    sim.nodes[leech].engine.swarm_mut(torrent).unwrap().set_stream_window(0, 100_000);
+    sim.connect(seed, leech);
+    let downloaded = |s: &Sim| s.nodes[leech].engine.stats(torrent).unwrap().downloaded;
+    assert!(sim.run_until(600_000, |s| s.nodes[leech].verified.len() >= 8));
+    // Seek to bytes 700_000..800_000: pieces 21..=24.
+    sim.nodes[leech].engine.swarm_mut(torrent).unwrap().set_stream_window(700_000, 100_000);
+    let before = downloaded(&sim);
+    let window = 21..=24u32;
+    assert!(sim.run_until(600_000, |s| window.clone().all(|p| s.nodes[leech].storage.contains_key(&p))));
+    let spent = downloaded(&sim) - before;
+    // The window's four pieces, plus what was already on the wire or kept (a few blocks).
+    let bound = 4 * u64::from(PIECE) + 6 * 16 * 1024;
+    assert!(spent <= bound, "{spent} bytes arrived before the new window was complete (at most {bound})");
+    assert!(sim.run_until(600_000, |s| s.complete(leech)));
+    assert_eq!(sim.stored(leech), sim.data);
+}
