@@ -61,6 +61,10 @@ function claimSavedTorrents () {
  */
 export const pumps = new EventTarget()
 
+// A file by the core's index, which counts hidden BEP 47 pad files: it is not the position
+// in `info.files`.
+const fileOf = (info, fileIndex) => info.files.find(f => f.index === fileIndex)
+
 export class Pump extends EventTarget {
   /**
    * Starts the core and restores saved torrents. Options: `trackers` (default tracker URLs),
@@ -581,7 +585,7 @@ export class Pump extends EventTarget {
   async readRange (id, fileIndex, start, end) {
     const t = this.#need(id)
     await this.whenMetadata(id)
-    const file = t.info.files[fileIndex]
+    const file = fileOf(t.info, fileIndex)
     if (!file) throw Object.assign(new Error(`no file ${fileIndex}`), { code: 'pump.unknown-file' })
     end = Math.min(end, file.length)
     if (!(start >= 0) || start >= end) return new Uint8Array(0)
@@ -605,7 +609,7 @@ export class Pump extends EventTarget {
     return new ReadableStream({
       pull: async controller => {
         await this.whenMetadata(id)
-        const length = this.#need(id).info.files[fileIndex]?.length ?? 0
+        const length = fileOf(this.#need(id).info, fileIndex)?.length ?? 0
         if (at >= length) return controller.close()
         const end = Math.min(at + STREAM_CHUNK, length)
         controller.enqueue(await this.readRange(id, fileIndex, at, end))
