@@ -51,22 +51,30 @@ if npm_stale; then
   fi
 fi
 
-say "building the core for wasm32 (release)"
-cargo build --release --target wasm32-unknown-unknown --lib
-
 target_dir=${CARGO_TARGET_DIR:-target}
-say "generating JS bindings into www/pkg/"
 rm -rf www/pkg
-wasm-bindgen --target web --out-dir www/pkg --no-typescript \
-  "$target_dir/wasm32-unknown-unknown/release/peerpage.wasm"
 
-say "shrinking with wasm-opt"
-node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  www/pkg/peerpage_bg.wasm -o www/pkg/peerpage_bg.wasm.opt
-mv www/pkg/peerpage_bg.wasm.opt www/pkg/peerpage_bg.wasm
+# Two wasm modules from the one crate, one Cargo feature each: the torrent page's core
+# (peerpage.js), and the wallet (wallet.js: curve, BIP-39 word lists, PSBT), which the page
+# fetches only when the wallet is used, so a visitor of the torrent page never downloads it.
+build_module() { # feature, output name in www/pkg/
+  say "building the $1 module for wasm32 (release)"
+  cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --features "$1"
+  say "generating JS bindings into www/pkg/$2.js"
+  wasm-bindgen --target web --out-dir www/pkg --out-name "$2" --no-typescript \
+    "$target_dir/wasm32-unknown-unknown/release/peerpage.wasm"
+  say "shrinking www/pkg/$2_bg.wasm with wasm-opt"
+  node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "www/pkg/$2_bg.wasm" -o "www/pkg/$2_bg.wasm.opt"
+  mv "www/pkg/$2_bg.wasm.opt" "www/pkg/$2_bg.wasm"
+}
+build_module torrent peerpage
+build_module wallet wallet
 
-raw=$(wc -c < www/pkg/peerpage_bg.wasm)
-gz=$(gzip -9 -c www/pkg/peerpage_bg.wasm | wc -c)
-js=$(cat www/pkg/peerpage.js | gzip -9 | wc -c)
-say "www/pkg/peerpage_bg.wasm: $raw bytes raw, $gz bytes gzipped (glue JS: $js bytes gzipped)"
+for name in peerpage wallet; do
+  raw=$(wc -c < "www/pkg/${name}_bg.wasm")
+  gz=$(gzip -9 -c "www/pkg/${name}_bg.wasm" | wc -c)
+  js=$(gzip -9 -c "www/pkg/$name.js" | wc -c)
+  say "www/pkg/${name}_bg.wasm: $raw bytes raw, $gz bytes gzipped (glue JS: $js bytes gzipped)"
+done

@@ -60,9 +60,23 @@ async function startPump () {
   }
 }
 
+// The wallet view (and its own wasm module) starts the first time its tab is shown, once the
+// torrent core is up: a visitor who never opens it never downloads the wallet.
+let coreUp = false
+let walletWanted = false
+let walletStarted = false
+function startWalletView () {
+  if (!coreUp || !walletWanted || walletStarted) return
+  walletStarted = true
+  import('./ui/wallet.js').then(m => m.startWallet($('view-wallet'))).catch(err => console.error('wallet view:', err))
+}
+
 async function boot () {
   $('tracker-url').textContent = DEFAULT_TRACKER
-  wireTabs(document.querySelector('nav.tabs'))
+  wireTabs(document.querySelector('nav.tabs'), name => {
+    if (name === 'wallet') walletWanted = true
+    startWalletView()
+  })
   try {
     await init()
   } catch (err) {
@@ -74,7 +88,8 @@ async function boot () {
   $('core-version').textContent = version()
   $('core-status').dataset.state = 'ready'
   $('core-status').textContent = 'core ready'
-  import('./ui/wallet.js').then(m => m.startWallet($('view-wallet'))).catch(err => console.error('wallet view:', err))
+  coreUp = true
+  startWalletView()
   const started = await startPump()
   const addFlow = new AddFlow({ pump: started && started.pump, tracker: DEFAULT_TRACKER, showError, clearError })
   if (started) {

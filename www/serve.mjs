@@ -69,12 +69,12 @@ function newestMtime (dir) {
   return newest
 }
 
-/** The wasm build is stale when it is missing or older than any Rust source. */
+/** The wasm build (torrent and wallet modules) is stale when missing or older than any Rust source. */
 export function buildIsStale () {
-  const wasm = join(WWW, 'pkg', 'peerpage_bg.wasm')
-  if (!existsSync(wasm)) return true
+  const modules = ['peerpage_bg.wasm', 'wallet_bg.wasm'].map(name => join(WWW, 'pkg', name))
+  if (!modules.every(existsSync)) return true
   const sources = Math.max(newestMtime(join(ROOT, 'src')), statSync(join(ROOT, 'Cargo.toml')).mtimeMs)
-  return statSync(wasm).mtimeMs < sources
+  return Math.min(...modules.map(wasm => statSync(wasm).mtimeMs)) < sources
 }
 
 /** Resolves a URL path inside `root`; null when it would escape it. */

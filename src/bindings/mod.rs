@@ -1,11 +1,16 @@
 //! The JS-facing handles: the one place that knows wasm-bindgen. Each function is a thin
 //! conversion over a core call; errors become JS `Error`s with a stable `code` and `fault`.
 
+// One wasm module per feature (see Cargo.toml): `torrent` for the page, `wallet` loaded on use.
+#[cfg(feature = "torrent")]
 mod bench;
+#[cfg(feature = "torrent")]
 mod client;
 #[cfg(feature = "wallet")]
 mod curve_bench;
+#[cfg(feature = "torrent")]
 mod formats;
+#[cfg(feature = "torrent")]
 mod qr;
 #[cfg(feature = "wallet")]
 mod wallet;

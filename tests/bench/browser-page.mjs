@@ -57,7 +57,7 @@ export async function seedWithWebTorrent () {
 
 /** ECDSA and Schnorr against tiny-secp256k1 and @noble/secp256k1 in this page. */
 export async function curveBench () {
-  const pp = await import('/pkg/peerpage.js')
+  const pp = await import('/pkg/wallet.js')
   await pp.default()
   const tiny = await import('tiny-secp256k1')
   const noble = await import('@noble/secp256k1')

@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import bencode from 'bencode'
 import { initSync, bencodeRoundTrip, sha1 } from '../../www/pkg/peerpage.js'
 import { bigTorrent, race } from './workloads.mjs'
-import * as pp from '../../www/pkg/peerpage.js'
+// The wallet's benchmarks run in the wallet's own module (build.sh makes two).
+import * as pp from '../../www/pkg/wallet.js'
 import * as tiny from 'tiny-secp256k1'
 import * as noble from '@noble/secp256k1'
 import { sha256 } from '@noble/hashes/sha2.js'
@@ -18,6 +19,7 @@ import { curveRows, psbtRows } from './wallet.mjs'
 
 export async function nodeBenchmarks (root) {
   initSync({ module: readFileSync(join(root, 'www/pkg/peerpage_bg.wasm')) })
+  pp.initSync({ module: readFileSync(join(root, 'www/pkg/wallet_bg.wasm')) })
   const rows = []
 
   const torrent = bigTorrent(bencode)

@@ -13,7 +13,7 @@ import * as ecc from 'tiny-secp256k1'
 import { BIP32Factory } from 'bip32'
 import { ECPairFactory } from 'ecpair'
 import * as bip39 from 'bip39'
-import { initSync, Wallet, finalizePsbt } from '../../www/pkg/peerpage.js'
+import { initSync, Wallet, finalizePsbt } from '../../www/pkg/wallet.js'
 import { median } from './workloads.mjs'
 
 const PHRASE = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'
@@ -33,7 +33,7 @@ function rates (fns, rounds = 9) {
 }
 
 export async function psbtBenchmarks (root) {
-  initSync({ module: readFileSync(join(root, 'www/pkg/peerpage_bg.wasm')) })
+  initSync({ module: readFileSync(join(root, 'www/pkg/wallet_bg.wasm')) })
   const net = bitcoin.networks.testnet
   bitcoin.initEccLib(ecc)
   const ECPair = ECPairFactory(ecc)

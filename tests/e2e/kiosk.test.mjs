@@ -196,7 +196,8 @@ test('the kiosk shows a tip address from the browser\'s wallet vault, keeping on
   assert.equal(await page.isVisible('#k-wallet-button'), false, 'no wallet in this browser: no tip button')
   // A vault as the Wallet tab saves it, for the BIP-84 phrase.
   await page.evaluate(async phrase => {
-    const { Wallet } = await import('/pkg/peerpage.js')
+    const { default: init, Wallet } = await import('/pkg/wallet.js')
+    await init()
     const { saveVault } = await import('/ui/wallet-store.js')
     const random = n => crypto.getRandomValues(new Uint8Array(n))
     const wallet = Wallet.fromMnemonic(phrase, '', 'mainnet')

@@ -1,6 +1,7 @@
 // The Wallet tab in a real browser: import the BIP-84 test phrase and see BIP-84's first
 // address (and its QR code, read back by jsQR); seal it into the IndexedDB vault, lock,
-// refuse a wrong passphrase, unlock; sign a message; explain bad input in words.
+// refuse a wrong passphrase, unlock; sign a message; explain bad input in words. The wallet
+// is its own wasm module, fetched only when the tab opens.
 
 import { test, before, after } from 'node:test'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
@@ -194,4 +195,22 @@ test('create shows the phrase once and asks for words back', async () => {
   await page.click('#w-skip-save')
   await page.waitForFunction(() => /^tb1q/.test(document.getElementById('w-next-address')?.textContent || ''))
   assert.deepEqual(peer.errors, [])
+})
+
+test('the torrents view fetches only the torrent wasm; the wallet module comes when the Wallet tab opens', async () => {
+  const visitor = await launchPeer(server.url.replace(/\/$/, ''))
+  try {
+    const { page } = visitor
+    const wasm = new Set()
+    page.on('request', r => { if (r.url().endsWith('.wasm')) wasm.add(new URL(r.url()).pathname) })
+    await openPage(page, server.url)
+    assert.ok(wasm.has('/pkg/peerpage_bg.wasm'))
+    assert.ok(!wasm.has('/pkg/wallet_bg.wasm'), 'the torrent page does not download the wallet')
+    await page.click('#tab-wallet')
+    await page.waitForSelector('#w-network')
+    assert.ok(wasm.has('/pkg/wallet_bg.wasm'))
+    assert.deepEqual(visitor.errors, [])
+  } finally {
+    await visitor.close()
+  }
 })

@@ -13,7 +13,7 @@ import * as bitcoin from 'bitcoinjs-lib'
 import * as ecc from 'tiny-secp256k1'
 import { BIP32Factory } from 'bip32'
 import * as bip39 from 'bip39'
-import { initSync, Wallet, verifyMessage } from '../../www/pkg/peerpage.js'
+import { initSync, Wallet, verifyMessage } from '../../www/pkg/wallet.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const ABANDON = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'
@@ -25,7 +25,7 @@ bitcoin.initEccLib(ecc)
 
 let wallet
 before(() => {
-  initSync({ module: readFileSync(join(root, 'www/pkg/peerpage_bg.wasm')) })
+  initSync({ module: readFileSync(join(root, 'www/pkg/wallet_bg.wasm')) })
   wallet = Wallet.fromMnemonic(ABANDON, '', 'mainnet')
 })
 

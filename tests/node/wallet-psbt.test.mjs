@@ -14,7 +14,7 @@ import { BIP32Factory } from 'bip32'
 import { ECPairFactory } from 'ecpair'
 import * as bip39 from 'bip39'
 import * as scure from '@scure/btc-signer'
-import { initSync, Wallet, finalizePsbt } from '../../www/pkg/peerpage.js'
+import { initSync, Wallet, finalizePsbt } from '../../www/pkg/wallet.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const ABANDON = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'
@@ -28,7 +28,7 @@ const hex = b => Buffer.from(b).toString('hex')
 
 let wallet
 before(() => {
-  initSync({ module: readFileSync(join(root, 'www/pkg/peerpage_bg.wasm')) })
+  initSync({ module: readFileSync(join(root, 'www/pkg/wallet_bg.wasm')) })
   wallet = Wallet.fromMnemonic(ABANDON, '', 'mainnet')
 })
 

@@ -3,7 +3,8 @@
 // public receive address (in localStorage, so a reload shows it again) and frees the wallet
 // at once, so no key stays in an unattended page.
 
-import { Wallet, paymentUri } from '../pkg/peerpage.js'
+import { Wallet, paymentUri } from '../pkg/wallet.js'
+import { loadWalletCore } from './wallet-core.js'
 import { loadVault, loadUsed } from './wallet-store.js'
 import { drawQr } from './qr.js'
 import { describeError } from './format.js'
@@ -24,6 +25,7 @@ function show (tip) {
 
 /** The next unused receive address (native segwit, account 0) of the unlocked vault. */
 async function receiveAddress (vault, passphrase) {
+  await loadWalletCore()
   const wallet = Wallet.unlock(vault.blob, passphrase, vault.network)
   try {
     if (wallet.kind === 'single key') return wallet.addresses('p2wpkh', 0, 0, 0, 1)[0].address
@@ -33,7 +35,10 @@ async function receiveAddress (vault, passphrase) {
   }
 }
 
-/** Wires the tip button and dialog; shows a saved tip address. Needs the wasm initialised. */
+/**
+ * Wires the tip button and dialog; shows a saved tip address. Needs the torrent core
+ * initialised (QR codes); the wallet module is fetched only when the operator unlocks.
+ */
 export async function startKioskWallet () {
   let saved = null
   try {

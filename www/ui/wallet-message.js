@@ -1,7 +1,7 @@
 // Messages: sign with one of our addresses (BIP-322 simple or full, or the legacy BIP-137
 // form), and verify anyone's signature. Verification needs no wallet, but lives here.
 
-import { verifyMessage } from '../pkg/peerpage.js'
+import { verifyMessage } from '../pkg/wallet.js'
 import { h } from './dom.js'
 
 export function messageCard (ctx) {

@@ -3,7 +3,7 @@
 // (base64, a file, a QR code when it fits) and, once every input is final, the raw
 // transaction. Nothing is signed before the user has seen the review.
 
-import { finalizePsbt } from '../pkg/peerpage.js'
+import { finalizePsbt } from '../pkg/wallet.js'
 import { h } from './dom.js'
 import { drawQr } from './qr.js'
 

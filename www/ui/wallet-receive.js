@@ -2,7 +2,7 @@
 // addresses this browser has seen used), its BIP-21 link and QR code, the address lists of
 // both chains, and the account's extended public key and descriptors.
 
-import { paymentUri } from '../pkg/peerpage.js'
+import { paymentUri } from '../pkg/wallet.js'
 import { h, setText } from './dom.js'
 import { drawQr } from './qr.js'
 

@@ -2,7 +2,7 @@
 // words (the core checks them, so the page need not keep the phrase), then sealed into the
 // vault under a passphrase.
 
-import { Wallet } from '../pkg/peerpage.js'
+import { Wallet } from '../pkg/wallet.js'
 import { h } from './dom.js'
 
 const random = n => crypto.getRandomValues(new Uint8Array(n))

@@ -5,6 +5,7 @@
 
 import { h } from './dom.js'
 import { describeError } from './format.js'
+import { loadWalletCore } from './wallet-core.js'
 import * as store from './wallet-store.js'
 import { setupCard } from './wallet-setup.js'
 import { receiveCard } from './wallet-receive.js'
@@ -19,6 +20,13 @@ const NETWORKS = [
 
 /** Builds the wallet view inside `root` (an empty <main> panel). */
 export async function startWallet (root) {
+  try {
+    await loadWalletCore()
+  } catch (err) {
+    root.append(h('section', { className: 'card' }, h('h2', {}, 'Wallet'),
+      h('p', { id: 'w-load-error', className: 'error' }, describeError(err, 'The wallet module did not load'))))
+    throw err
+  }
   const select = h('select', { id: 'w-network', 'aria-label': 'Network' },
     NETWORKS.map(([value, label]) => h('option', { value }, label)))
   const badge = h('span', { id: 'w-network-badge', className: 'net-badge' })
