@@ -3,7 +3,6 @@
 // public receive address (in localStorage, so a reload shows it again) and frees the wallet
 // at once, so no key stays in an unattended page.
 
-import { Wallet, paymentUri } from '../pkg/wallet.js'
 import { loadWalletCore } from './wallet-core.js'
 import { loadVault, loadUsed } from './wallet-store.js'
 import { drawQr } from './qr.js'
@@ -25,7 +24,7 @@ function show (tip) {
 
 /** The next unused receive address (native segwit, account 0) of the unlocked vault. */
 async function receiveAddress (vault, passphrase) {
-  await loadWalletCore()
+  const { Wallet } = await loadWalletCore()
   const wallet = Wallet.unlock(vault.blob, passphrase, vault.network)
   try {
     if (wallet.kind === 'single key') return wallet.addresses('p2wpkh', 0, 0, 0, 1)[0].address
@@ -69,6 +68,7 @@ export async function startKioskWallet () {
     ev.preventDefault()
     try {
       const address = await receiveAddress(vault, $('k-wallet-pass').value)
+      const { paymentUri } = await loadWalletCore()
       const tip = { address, network: vault.network, link: paymentUri(address, vault.network, '', 'peerpage kiosk') }
       localStorage.setItem(KEY, JSON.stringify(tip))
       show(tip)

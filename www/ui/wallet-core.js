@@ -2,14 +2,18 @@
 // PSBT), built apart from the torrent core so the torrent page never downloads it. It is
 // fetched on first use: opening the Wallet tab, or the kiosk's tip address.
 
-import init from '../pkg/wallet.js'
-
 let loading = null
 
-/** Fetches and instantiates the wallet module once; later calls share the first load. */
+/**
+ * Fetches and instantiates the wallet module once (its glue JS too: the kiosk imports this file
+ * at start); resolves to the module's exports. Later calls share the first load.
+ */
 export function loadWalletCore () {
   if (!loading) {
-    loading = init().catch(err => {
+    loading = import('../pkg/wallet.js').then(async core => {
+      await core.default()
+      return core
+    }).catch(err => {
       loading = null // a failed fetch can be retried
       throw err
     })
