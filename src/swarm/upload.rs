@@ -106,8 +106,9 @@ impl Swarm {
     }
 
     /// Every [`CHOKE_INTERVAL`]: rank interested peers by what they gave us this round
-    /// (or, once we seed, by what we gave them: they take it fastest), unchoke the top
-    /// `upload_slots`, keep one optimistic unchoke for [`OPTIMISTIC_INTERVAL`].
+    /// (or, once we seed, least served first: the slots go round, as libtorrent's
+    /// round-robin seeding choker does, so every leecher gets pieces to trade), unchoke the
+    /// top `upload_slots`, keep one optimistic unchoke for [`OPTIMISTIC_INTERVAL`].
     pub(super) fn run_choker(&mut self, now: Instant) {
         self.next_choke = Some(now + CHOKE_INTERVAL);
         let seeding = self.have.is_complete();
@@ -115,7 +116,7 @@ impl Swarm {
             .peers
             .iter()
             .filter(|(_, p)| p.peer_interested && !p.is_seed())
-            .map(|(k, p)| (if seeding { p.round_up } else { p.round_down }, *k))
+            .map(|(k, p)| (if seeding { u64::MAX - p.uploaded } else { p.round_down }, *k))
             .collect();
         // Highest rate first; ties in random order so equal peers share the slots.
         let mut keyed: Vec<(u64, u64, PeerKey)> = ranked.drain(..).map(|(r, k)| (r, self.rng.next_u64(), k)).collect();

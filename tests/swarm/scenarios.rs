@@ -222,3 +222,20 @@ fn seeking_cancels_requests_queued_outside_the_new_window() {
     assert!(sim.run_until(600_000, |s| s.complete(leech)));
     assert_eq!(sim.stored(leech), sim.data);
 }
+
+#[test]
+fn seeder_with_more_leechers_than_slots_serves_them_all() {
+    // Six leechers that do not know each other, one seeder with four upload slots and the
+    // optimistic one: in its first half minute every leecher gets some of its upload.
+    let mut sim = sim(4_000_000);
+    let seed = sim.add_seeder(Kind::Honest);
+    sim.nodes[seed].engine.set_rate_limits(0, 200_000);
+    let leechers: Vec<usize> = (0..6).map(|_| sim.add_leecher()).collect();
+    for &l in &leechers {
+        sim.connect(seed, l);
+    }
+    sim.run_until(30_000, |_| false);
+    let got: Vec<u64> = leechers.iter().map(|&l| sim.nodes[l].engine.stats(sim.nodes[l].torrent).unwrap().downloaded).collect();
+    let total: u64 = got.iter().sum();
+    assert!(got.iter().all(|&g| g * 12 >= total), "30 s of a seeder's upload went {got:?} to its leechers");
+}
