@@ -22,13 +22,15 @@ struct Link {
     free_at: u64,
 }
 
+/// A packet in flight: (arrival, seq, node, handle, bytes).
+type Packet = Reverse<(u64, u64, usize, PeerKey, Vec<u8>)>;
+
 struct Net {
     engines: Vec<Engine>,
     /// (node, torrent) -> the torrent's bytes, for nodes that seed it.
     data: BTreeMap<(usize, TorrentId), (Vec<u8>, u32)>,
     links: BTreeMap<(usize, PeerKey), Link>,
-    /// (arrival, seq, node, handle, bytes).
-    queue: BinaryHeap<Reverse<(u64, u64, usize, PeerKey, Vec<u8>)>>,
+    queue: BinaryHeap<Packet>,
     seq: u64,
     now: u64,
     /// Inputs for these handles carry a clock this many ms behind (a shell that stamps
