@@ -5,8 +5,11 @@
 //! `cargo test`, so CI re-checks each seed without nightly. An entry point may return errors
 //! freely; what it must never do is panic.
 
+/// A fuzz target's corpus folder name and its entry point.
+pub type FuzzTarget = (&'static str, fn(&[u8]));
+
 /// Every fuzz target: its name (the folder under `tests/fuzz/corpus/`) and its entry point.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[FuzzTarget] = &[
     ("bencode_decode", crate::bencode::fuzz_decode),
     ("metainfo_parse", crate::metainfo::fuzz_parse),
     ("magnet_parse", crate::metainfo::magnet::fuzz_parse),

@@ -24,7 +24,7 @@ pub fn encode(data: &[u8]) -> String {
         }
     }
     let mut out = String::with_capacity(zeros + digits.len());
-    out.extend(core::iter::repeat('1').take(zeros));
+    out.extend(core::iter::repeat_n('1', zeros));
     out.extend(digits.iter().rev().map(|&d| char::from(ALPHABET[d as usize])));
     out
 }

@@ -110,8 +110,11 @@ impl KeyOwner for Keys<'_> {
 /// and path), derived publicly, so a locked wallet can still review a PSBT.
 pub struct AccountKeys<'a> {
     accounts: &'a [Account],
-    chains: RefCell<HashMap<(usize, Vec<u32>), Option<ExtendedPubKey>>>,
+    chains: RefCell<ChainCache>,
 }
+
+/// Public chain keys already derived, by (account, path below it).
+type ChainCache = HashMap<(usize, Vec<u32>), Option<ExtendedPubKey>>;
 
 impl<'a> AccountKeys<'a> {
     /// Ownership by `accounts`.

@@ -15,7 +15,7 @@ fn segwit_transaction_ids_weight_and_vsize() {
     let base = tx.to_bytes_no_witness().len();
     assert_eq!(tx.base_size(), base);
     assert_eq!(tx.weight(), base * 3 + signed.len());
-    assert_eq!(tx.vsize(), (tx.weight() + 3) / 4);
+    assert_eq!(tx.vsize(), tx.weight().div_ceil(4));
     // The txid is the legacy serialization's hash: stripping witnesses keeps it.
     let stripped = Transaction::from_bytes(&tx.to_bytes_no_witness()).unwrap();
     assert_eq!(stripped.txid(), tx.txid());
