@@ -96,6 +96,20 @@ pub enum SwarmOutput {
     Banned(PeerId),
 }
 
+/// The first and last piece of a window's leading run of consecutive pieces (the range asked
+/// for; the file's edge pieces may follow it).
+fn leading_run(window: &[u32]) -> Option<(u32, u32)> {
+    let first = *window.first()?;
+    let mut last = first;
+    for &p in &window[1..] {
+        if p != last.wrapping_add(1) {
+            break;
+        }
+        last = p;
+    }
+    Some((first, last))
+}
+
 /// A sender of a block of a failed piece, and the SHA-1 of the bytes it sent.
 type Suspect = (PeerId, [u8; 20]);
 
@@ -324,9 +338,16 @@ impl Swarm {
                 window.push(edge);
             }
         }
-        let moved = self.picker.window() != window.as_slice();
+        // A seek (the new window starts outside the old one's range) cancels requests queued
+        // elsewhere; the window sliding forward as a file plays does not, or every read of a
+        // playing file would cancel and re-ask the rest of the download.
+        let seek = match (leading_run(self.picker.window()), window.first()) {
+            (Some((from, to)), Some(first)) => !(from..=to).contains(first),
+            (None, Some(_)) => true,
+            (_, None) => false,
+        };
         self.picker.set_window(window);
-        if moved {
+        if seek {
             self.cancel_outside_window();
         }
         self.fill_all_requests_now();

@@ -224,6 +224,29 @@ fn seeking_cancels_requests_queued_outside_the_new_window() {
 }
 
 #[test]
+fn a_window_sliding_forward_as_a_file_plays_cancels_nothing() {
+    // Reads of a playing file move the window a little at a time: each move must not cancel
+    // and re-ask the rest of the download (only a seek does).
+    let mut sim = sim(1_000_000);
+    let seed = sim.add_seeder(Kind::Honest);
+    sim.nodes[seed].engine.set_rate_limits(0, 100_000);
+    let leech = sim.add_leecher();
+    let torrent = sim.nodes[leech].torrent;
+    sim.connect(seed, leech);
+    let mut offset = 0;
+    while !sim.complete(leech) && offset < 900_000 {
+        sim.nodes[leech].engine.swarm_mut(torrent).unwrap().set_stream_window(offset, 200_000);
+        sim.run_until(500, |_| false);
+        offset += 20_000;
+    }
+    assert!(offset >= 200_000, "the window slid ten times or more");
+    assert_eq!(sim.cancels, 0, "a forward slide cancelled requests");
+    sim.nodes[leech].engine.swarm_mut(torrent).unwrap().set_stream_window(0, 100_000);
+    assert!(sim.run_until(600_000, |s| s.complete(leech)));
+    assert_eq!(sim.stored(leech), sim.data);
+}
+
+#[test]
 fn seeder_with_more_leechers_than_slots_serves_them_all() {
     // Six leechers that do not know each other, one seeder with four upload slots and the
     // optimistic one: in its first half minute every leecher gets some of its upload.

@@ -102,6 +102,24 @@ pub struct Sim {
     pub http_requests: u32,
     /// Whether engines check SHA-1 (benchmarks turn it off).
     pub verify: bool,
+    /// BEP 3 `cancel` messages sent by any node.
+    pub cancels: u32,
+}
+
+/// Counts `cancel` messages in one send (the engine sends whole messages, after the
+/// handshake).
+fn count_cancels(mut bytes: &[u8]) -> u32 {
+    if bytes.first() == Some(&19) && bytes.get(1..20) == Some(b"BitTorrent protocol".as_slice()) {
+        bytes = bytes.get(68..).unwrap_or_default();
+    }
+    let mut n = 0;
+    while let Some(len) = bytes.get(..4).map(|b| u32::from_be_bytes(b.try_into().unwrap()) as usize) {
+        if bytes.get(4) == Some(&8) {
+            n += 1;
+        }
+        bytes = bytes.get(4 + len..).unwrap_or_default();
+    }
+    n
 }
 
 impl Sim {
@@ -124,6 +142,7 @@ impl Sim {
             http: Vec::new(),
             http_requests: 0,
             verify: true,
+            cancels: 0,
         }
     }
 
@@ -219,6 +238,7 @@ impl Sim {
 
     fn transmit(&mut self, from: usize, key: PeerKey, bytes: Vec<u8>) {
         let Some(pipe) = self.pipes.get_mut(&(from, key)) else { return };
+        self.cancels += count_cancels(&bytes);
         let start = pipe.free_at.max(self.now);
         pipe.free_at = start + (bytes.len() as u64).div_ceil(self.bytes_per_ms);
         self.seq += 1;
