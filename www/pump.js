@@ -289,8 +289,11 @@ export class Pump extends EventTarget {
     if (!t) return
     const store = this.#openStore(t)
     const { offset } = this.#pieceSpan(t, piece)
-    // The snapshot taken now counts this piece; storage writes it right after the bytes.
-    const snapshot = this.#core.resumeSnapshot(id)
+    // Storage records this piece right after its bytes. The core's snapshot (metadata,
+    // trackers) goes with the first piece of this session only: on restore storage's own
+    // bitfield says which pieces are verified, so a stale snapshot is fine.
+    const snapshot = t.snapshotStored ? undefined : this.#core.resumeSnapshot(id)
+    t.snapshotStored = true
     const write = store
       .then(store => store.writePiece(piece, offset, data, snapshot))
       .then(() => t.stored.set(piece))
@@ -401,9 +404,15 @@ export class Pump extends EventTarget {
       store = await this.#storage.open(rec.infoHash, rec.length, rec.pieceCount).catch(() => null)
     }
     const snapshot = store?.resume?.snapshot ?? rec.snapshot
+    const onDisk = store?.resume?.stored
     let id
     try {
-      id = this.#input(c => c.addResume(snapshot, now()), { quiet: false })
+      try {
+        id = this.#input(c => c.addResume(snapshot, now(), onDisk), { quiet: false })
+      } catch (err) {
+        if (!onDisk) throw err
+        id = this.#input(c => c.addResume(snapshot, now()), { quiet: false })
+      }
     } catch (err) {
       // A magnet saved before its metadata came: join again by its link.
       try {

@@ -220,10 +220,16 @@ impl Core {
         self.inner.add_magnet(link, at(now)).map(|t| t.0).map_err(err)
     }
 
-    /// Adds a torrent back from `resumeSnapshot` bytes.
+    /// Adds a torrent back from `resumeSnapshot` bytes; `have`, when given, is the bitfield
+    /// of pieces storage holds and replaces the snapshot's.
     #[wasm_bindgen(js_name = addResume)]
-    pub fn add_resume(&mut self, snapshot: &[u8], now: f64) -> Result<u32, JsValue> {
-        self.inner.add_resume(snapshot, at(now)).map(|t| t.0).map_err(err)
+    pub fn add_resume(&mut self, snapshot: &[u8], now: f64, have: Option<Vec<u8>>) -> Result<u32, JsValue> {
+        match have {
+            Some(have) => self.inner.add_resume_with_pieces(snapshot, &have, at(now)),
+            None => self.inner.add_resume(snapshot, at(now)),
+        }
+        .map(|t| t.0)
+        .map_err(err)
     }
 
     /// Removes a torrent (`stopped` to its trackers).

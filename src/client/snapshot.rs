@@ -81,9 +81,21 @@ impl Client {
     /// Adds a torrent back from [`Client::resume_snapshot`] bytes: its verified pieces are
     /// trusted (storage holds them), a paused torrent stays paused.
     pub fn add_resume(&mut self, snapshot: &[u8], now: Instant) -> Result<TorrentId, ClientError> {
+        self.restore(snapshot, None, now)
+    }
+
+    /// Like [`Client::add_resume`], but the verified pieces are `have` (a BEP 3 bitfield of
+    /// what storage holds), not the snapshot's. Storage can then keep the snapshot once and
+    /// only its own bitfield per piece, instead of a whole snapshot with every piece.
+    pub fn add_resume_with_pieces(&mut self, snapshot: &[u8], have: &[u8], now: Instant) -> Result<TorrentId, ClientError> {
+        self.restore(snapshot, Some(have), now)
+    }
+
+    fn restore(&mut self, snapshot: &[u8], have_override: Option<&[u8]>, now: Instant) -> Result<TorrentId, ClientError> {
         let value = decode(snapshot, Mode::Strict).map_err(|_| ClientError::BadSnapshot)?;
         let dict = value.as_dict().ok_or(ClientError::BadSnapshot)?;
         let have = dict.get_bytes(b"have").ok_or(ClientError::BadSnapshot)?;
+        let have = have_override.unwrap_or(have);
         let info = dict.get_bytes(b"info").ok_or(ClientError::BadSnapshot)?;
         let link = dict.get_str(b"magnet").ok_or(ClientError::BadSnapshot)?;
         let paused = dict.get_int(b"paused").ok_or(ClientError::BadSnapshot)? != 0;

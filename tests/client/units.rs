@@ -202,6 +202,14 @@ fn torrent_file_and_resume_snapshot_round_trip() {
     let t2 = again.add_resume(&snapshot, Instant(0)).unwrap();
     assert_eq!(again.piece_map(t2).unwrap(), map);
     assert!(again.info(t2).unwrap().paused);
+    // Storage's own bitfield replaces the snapshot's (here: storage lost every piece).
+    let disk = vec![0u8; map.len()];
+    let mut third = client();
+    let t3 = third.add_resume_with_pieces(&snapshot, &disk, Instant(0)).unwrap();
+    assert_eq!(third.piece_map(t3).unwrap(), disk);
+    let mut wrong_length = disk.clone();
+    wrong_length.push(0);
+    assert_eq!(client().add_resume_with_pieces(&snapshot, &wrong_length, Instant(0)).unwrap_err().code(), "engine.bad-snapshot");
     assert_eq!(again.info(t2).unwrap().info_hash, c.info(t).unwrap().info_hash);
     // A magnet without metadata resumes as a magnet, with its web seeds.
     let link = format!("magnet:?xt=urn:btih:{}&dn=x&ws=http%3A%2F%2Fw.test%2F", c.info(t).unwrap().info_hash);

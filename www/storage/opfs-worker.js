@@ -41,9 +41,14 @@ function checksum (bytes) {
 }
 
 // Record: magic, stored length, snapshot length, checksum of both, stored bits, snapshot.
+// The record is the bitfield of pieces on disk plus the core's snapshot. The snapshot is
+// kept here and only resent when it changes, so a piece costs the main thread nothing more.
 function writeResume (name, snapshot) {
   const r = resumes.get(name)
   if (!r || !r.stored) return
+  if (snapshot) r.snapshot = snapshot
+  snapshot = r.snapshot
+  if (!snapshot) return
   const body = new Uint8Array(r.stored.length + snapshot.length)
   body.set(r.stored)
   body.set(snapshot, r.stored.length)
@@ -96,10 +101,11 @@ const ops = {
     const saved = fresh ? null : readResume(rh)
     const bits = Math.ceil(pieceCount / 8)
     const stored = saved && saved.stored.length === bits ? saved.stored : new Uint8Array(bits)
-    resumes.set(name, { handle: rh, stored })
+    resumes.set(name, { handle: rh, stored, snapshot: saved?.snapshot ?? null })
     return { fresh, resume: saved && saved.stored.length === bits ? saved : null }
   },
-  /** A verified piece: its bytes, then at once the resume record that counts it. */
+  /** A verified piece: its bytes, then at once the resume record that counts it (with a new
+   * snapshot, or the last one). */
   writePiece ({ name, piece, offset, bytes, snapshot }) {
     ops.write({ name, offset, bytes })
     const r = resumes.get(name)

@@ -54,7 +54,8 @@ export async function open (infoHashHex, totalLength, pieceCount = 0) {
     fresh,
     resume,
     write: (offset, bytes) => call('write', { name, offset, bytes }, transferable(bytes)),
-    /** Writes a verified piece and, in the same step, the resume snapshot that counts it. */
+    /** Writes a verified piece and, in the same step, the resume record that counts it;
+     * `snapshot` is needed once, then only when it changes. */
     writePiece: (piece, offset, bytes, snapshot) =>
       call('writePiece', { name, piece, offset, bytes, snapshot }, transferable(bytes)),
     saveResume: (snapshot, stored) => call('saveResume', { name, snapshot, stored }),
