@@ -9,6 +9,8 @@ pub mod error;
 pub mod time;
 /// A seeded random generator for scheduling and tie-breaks (never for secrets).
 pub mod rng;
+/// Percent-encoding of URI components (magnets, web seeds, BIP-21).
+pub mod percent;
 
 /// Bencode: bounded zero-copy decoder keeping raw spans, canonical encoder (BEP 3).
 pub mod bencode;

@@ -56,9 +56,6 @@ fn bytes_per_sec(v: f64) -> u64 {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -173,7 +170,7 @@ fn output(out: ClientOutput) -> JsValue {
         ClientOutput::Verified { torrent, piece } => Out::new("verified").set("torrent", torrent.0).set("piece", piece),
         ClientOutput::HashFailed { torrent, piece } => Out::new("hash-failed").set("torrent", torrent.0).set("piece", piece),
         ClientOutput::Complete { torrent } => Out::new("complete").set("torrent", torrent.0),
-        ClientOutput::Banned { torrent, peer_id } => Out::new("banned").set("torrent", torrent.0).set("peerId", hex(&peer_id.0)),
+        ClientOutput::Banned { torrent, peer_id } => Out::new("banned").set("torrent", torrent.0).set("peerId", crate::metainfo::hex(&peer_id.0)),
         ClientOutput::PeerCount { torrent } => Out::new("peer-count").set("torrent", torrent.0),
     };
     o.0.into()

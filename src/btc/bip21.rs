@@ -101,32 +101,8 @@ pub fn parse_btc(text: &str) -> Option<Amount> {
     (sat <= MAX_MONEY).then_some(Amount::from_sat(sat))
 }
 
-fn percent_encode(text: &str, out: &mut String) {
-    // RFC 3986 unreserved characters pass; everything else is %XX of its UTF-8 bytes.
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-}
-
 fn percent_decode(text: &str) -> Result<String, UriError> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3).ok_or(UriError::BadEncoding)?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| UriError::BadEncoding)?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| UriError::BadEncoding)
+    crate::percent::percent_decode(text).ok_or(UriError::BadEncoding)
 }
 
 impl PaymentUri {
@@ -191,9 +167,9 @@ impl PaymentUri {
         let mut param = |out: &mut String, key: &str, value: &str| {
             out.push(sep);
             sep = '&';
-            percent_encode(key, out);
+            out.push_str(&crate::percent::percent_encode(key));
             out.push('=');
-            percent_encode(value, out);
+            out.push_str(&crate::percent::percent_encode(value));
         };
         if let Some(amount) = self.amount {
             param(&mut out, "amount", &format_btc(amount));

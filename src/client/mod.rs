@@ -572,7 +572,7 @@ impl Client {
     }
 
     fn connected_to(&self, torrent: TorrentId, peer: &PeerId) -> bool {
-        self.engine.swarm(torrent).is_some_and(|s| s.peer_views().iter().any(|p| p.peer_id.as_ref() == Some(peer)))
+        self.engine.swarm(torrent).is_some_and(|s| s.has_peer_id(peer))
     }
 
     /// Whether to answer `peer_id`'s offer: the torrent runs, wants peers, the budget has

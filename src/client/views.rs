@@ -2,7 +2,7 @@
 
 use super::{Client, ClientError};
 use crate::engine::{PeerKey, TorrentId};
-use crate::metainfo::Magnet;
+use crate::metainfo::{hex, Magnet};
 
 /// One file of a torrent (pad files hidden).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,9 +107,6 @@ pub struct PeerInfo {
     pub peer_interested: bool,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// A peer id's client, from its Azureus-style prefix when it sent no `v` (`-WW0300-` is
 /// WebTorrent 0.300, the form WebTorrent uses).

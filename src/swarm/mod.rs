@@ -300,6 +300,11 @@ impl Swarm {
         SwarmStats { peers: self.peers.len() as u32, ..self.stats }
     }
 
+    /// Whether a connected peer has this peer id.
+    pub fn has_peer_id(&self, id: &PeerId) -> bool {
+        self.peers.values().any(|p| p.peer_id.as_ref() == Some(id))
+    }
+
     /// Whether this peer id was banned.
     pub fn is_banned(&self, id: &PeerId) -> bool {
         self.banned.contains(id)

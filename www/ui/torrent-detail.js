@@ -8,7 +8,7 @@ import { FilesTable } from './files-table.js'
 import { renderPeers } from './peers-table.js'
 import { renderTrackers } from './trackers-table.js'
 import { drawPieceMap } from './piece-map.js'
-import { fileProgress, countPieces } from './progress.js'
+import { fileProgress } from './progress.js'
 import { sourceWarning } from './health.js'
 import { Player } from './player.js'
 import { saveFile } from '../stream/save.js'
@@ -100,7 +100,7 @@ export class TorrentDetail {
     if (info.hasMetadata) {
       this.files.update(fileProgress(info, map))
       drawPieceMap($('piece-map'), map, info.pieceCount)
-      setText($('piece-count'), `${countPieces(map, info.pieceCount)} of ${info.pieceCount} verified`)
+      setText($('piece-count'), `${stats.verifiedPieces} of ${info.pieceCount} verified`)
     } else {
       setText($('piece-count'), 'The piece map appears once the metadata has arrived.')
     }
