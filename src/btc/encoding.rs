@@ -152,6 +152,11 @@ impl<'a> Reader<'a> {
         let n = usize::try_from(self.compact_size()?).map_err(|_| DecodeError::TooLarge)?;
         self.take(n)
     }
+    /// A witness stack (BIP-144): a CompactSize count of CompactSize-prefixed items.
+    pub fn witness(&mut self) -> Result<Vec<Vec<u8>>, DecodeError> {
+        let n = self.count(1)?;
+        (0..n).map(|_| self.var_bytes().map(<[u8]>::to_vec)).collect()
+    }
     /// Everything not yet read.
     pub fn rest(&mut self) -> &'a [u8] {
         let rest = self.data.get(self.pos..).unwrap_or_default();
@@ -200,6 +205,20 @@ pub fn compact_size_len(n: u64) -> usize {
 pub fn write_var_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     write_compact_size(out, bytes.len() as u64);
     out.extend_from_slice(bytes);
+}
+
+/// Appends a witness stack (BIP-144): the item count, then each item with its length.
+pub fn write_witness(out: &mut Vec<u8>, witness: &[Vec<u8>]) {
+    write_compact_size(out, witness.len() as u64);
+    for item in witness {
+        write_var_bytes(out, item);
+    }
+}
+
+/// The encoded size of [`write_witness`]'s output for `witness`.
+pub fn witness_len(witness: &[Vec<u8>]) -> usize {
+    let items: usize = witness.iter().map(|w| compact_size_len(w.len() as u64) + w.len()).sum();
+    compact_size_len(witness.len() as u64) + items
 }
 
 /// Lower-case hex of `bytes`.

@@ -210,19 +210,12 @@ fn verify_taproot(cache: &mut SighashCache<'_>, ctx: &Ctx<'_>, program: &[u8], w
             }
             let mut stack = args.to_vec();
             // BIP-342's signature budget: 50 + witness size, 50 spent per signature checked.
-            let budget = 50 + witness_size(witness) as i64;
+            let budget = 50 + super::encoding::witness_len(witness) as i64;
             let mut run_ctx = TapCtx { annex, budget };
             run_tapscript(cache, ctx, script, &mut stack, leaf_hash, &mut run_ctx)?;
             witness_clean(&stack)
         }
     }
-}
-
-fn witness_size(witness: &[Vec<u8>]) -> usize {
-    let mut out = Vec::new();
-    super::encoding::write_compact_size(&mut out, witness.len() as u64);
-    let items: usize = witness.iter().map(|w| super::encoding::compact_size_len(w.len() as u64) + w.len()).sum();
-    out.len() + items
 }
 
 /// Q = P + H_TapTweak(P ‖ root)·G, with P the even lift of `internal`: (x(Q), Q has odd y).

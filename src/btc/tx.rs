@@ -2,7 +2,7 @@
 //! virtual size (BIP-141).
 
 use super::amount::Amount;
-use super::encoding::{compact_size_len, to_hex, write_compact_size, write_var_bytes, DecodeError, Reader};
+use super::encoding::{compact_size_len, to_hex, witness_len, write_compact_size, write_var_bytes, write_witness, DecodeError, Reader};
 use super::hash::sha256d;
 use core::fmt;
 
@@ -152,8 +152,7 @@ impl Transaction {
         if flags & 1 != 0 {
             flags ^= 1;
             for input in &mut inputs {
-                let n = r.count(1)?;
-                input.witness = (0..n).map(|_| r.var_bytes().map(<[u8]>::to_vec)).collect::<Result<_, _>>()?;
+                input.witness = r.witness()?;
             }
             if inputs.iter().all(|i| i.witness.is_empty()) {
                 return Err(DecodeError::BadWitnessFlag);
@@ -223,10 +222,7 @@ impl Transaction {
         }
         if witness {
             for input in &self.inputs {
-                write_compact_size(out, input.witness.len() as u64);
-                for item in &input.witness {
-                    write_var_bytes(out, item);
-                }
+                write_witness(out, &input.witness);
             }
         }
         out.extend_from_slice(&self.lock_time.to_le_bytes());
@@ -258,11 +254,7 @@ impl Transaction {
         if !self.has_witness() {
             return self.base_size();
         }
-        let witness: usize = self
-            .inputs
-            .iter()
-            .map(|i| compact_size_len(i.witness.len() as u64) + i.witness.iter().map(|w| Self::var_len(w)).sum::<usize>())
-            .sum();
+        let witness: usize = self.inputs.iter().map(|i| witness_len(&i.witness)).sum();
         self.base_size() + 2 + witness
     }
 

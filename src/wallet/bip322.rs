@@ -11,7 +11,7 @@
 use super::account::ScriptType;
 use super::error::WalletError;
 use super::sign::{ecdsa_sign, taproot_key_sign, NonceMode};
-use crate::btc::encoding::{write_compact_size, write_var_bytes, Reader};
+use crate::btc::encoding::{witness_len, write_witness, Reader};
 use crate::btc::hash::{hash160, tagged_hash};
 use crate::btc::interpreter::{verify_input, Verdict};
 use crate::btc::psbt::Psbt;
@@ -86,18 +86,14 @@ pub fn to_sign(to_spend: &Transaction, version: i32, lock_time: u32, sequence: u
 }
 
 fn encode_witness(witness: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    write_compact_size(&mut out, witness.len() as u64);
-    for item in witness {
-        write_var_bytes(&mut out, item);
-    }
+    let mut out = Vec::with_capacity(witness_len(witness));
+    write_witness(&mut out, witness);
     out
 }
 
 fn decode_witness(bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
     let mut r = Reader::new(bytes);
-    let n = r.count(1).ok()?;
-    let items = (0..n).map(|_| r.var_bytes().map(<[u8]>::to_vec)).collect::<Result<Vec<_>, _>>().ok()?;
+    let items = r.witness().ok()?;
     r.finish().ok()?;
     Some(items)
 }

@@ -1,7 +1,7 @@
 //! Transactions: parsing hostile bytes, round trips, ids, weight.
 
 use super::common::{hex, unhex, vectors};
-use peerpage::btc::encoding::{write_compact_size, Reader};
+use peerpage::btc::encoding::{witness_len, write_compact_size, write_witness, Reader};
 use peerpage::btc::{DecodeError, Transaction};
 use peerpage::error::CoreError;
 
@@ -76,4 +76,21 @@ fn compact_sizes_must_be_canonical() {
         write_compact_size(&mut b, n);
         assert_eq!(Reader::new(&b).compact_size_unbounded(), Ok(n), "{}", hex(&b));
     }
+}
+
+#[test]
+fn witness_stacks_round_trip_and_hostile_counts_fail_before_allocating() {
+    let stack = vec![vec![], vec![0xab; 0xfd], vec![1, 2, 3]];
+    let mut b = Vec::new();
+    write_witness(&mut b, &stack);
+    assert_eq!(b.len(), witness_len(&stack));
+    assert_eq!(&b[..3], &[3, 0, 0xfd]);
+    let mut r = Reader::new(&b);
+    assert_eq!(r.witness(), Ok(stack));
+    assert_eq!(r.finish(), Ok(()));
+    // An empty stack is the single byte 0.
+    assert_eq!(Reader::new(&[0]).witness(), Ok(vec![]));
+    // A count of 0x02000000 items in four bytes, and an item longer than the input.
+    assert!(matches!(Reader::new(&[0xfe, 0, 0, 0, 2]).witness(), Err(DecodeError::UnexpectedEof { .. })));
+    assert!(matches!(Reader::new(&[1, 5, 1, 2]).witness(), Err(DecodeError::UnexpectedEof { .. })));
 }

@@ -274,10 +274,7 @@ fn parse_input(pairs: &[Pair<'_>], index: usize, version: u32) -> Result<Input, 
             }
             IN_FINAL_SCRIPTWITNESS => {
                 f.no_key_data()?;
-                input.final_script_witness = Some(f.value_with(|r| {
-                    let n = r.count(1)?;
-                    (0..n).map(|_| r.var_bytes().map(<[u8]>::to_vec)).collect()
-                })?);
+                input.final_script_witness = Some(f.value_with(Reader::witness)?);
             }
             IN_RIPEMD160 => {
                 let hash: [u8; 20] = f.key_array()?;

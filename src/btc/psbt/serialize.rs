@@ -5,7 +5,7 @@
 
 use super::key::*;
 use super::{Input, KeySource, Output, Psbt, RawMap, TapKeySource, MAGIC};
-use crate::btc::encoding::{write_compact_size, write_var_bytes};
+use crate::btc::encoding::{witness_len, write_compact_size, write_var_bytes, write_witness};
 use crate::btc::hash::hash160;
 
 fn pair(out: &mut Vec<u8>, key_type: u64, key_data: &[u8], value: &[u8]) {
@@ -113,11 +113,8 @@ fn write_input(out: &mut Vec<u8>, i: &Input, version: u32) {
         pair(out, IN_FINAL_SCRIPTSIG, &[], s);
     }
     if let Some(w) = &i.final_script_witness {
-        let mut v = Vec::new();
-        write_compact_size(&mut v, w.len() as u64);
-        for item in w {
-            write_var_bytes(&mut v, item);
-        }
+        let mut v = Vec::with_capacity(witness_len(w));
+        write_witness(&mut v, w);
         pair(out, IN_FINAL_SCRIPTWITNESS, &[], &v);
     }
     for (h, p) in &i.ripemd160_preimages {
