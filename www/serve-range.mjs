@@ -2,30 +2,7 @@
 // whole pieces as `Range: bytes=a-b`, and <video> seeks with open ranges.
 
 import { createReadStream } from 'node:fs'
-
-/**
- * The byte range a `Range` header asks of a file of `size` bytes: `null` for the whole file
- * (no header, another unit, or several ranges, which we may ignore and answer with 200),
- * `{start, end}` (inclusive), or `'unsatisfiable'`.
- */
-export function parseRange (header, size) {
-  if (!header) return null
-  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header)
-  if (!m) return null
-  const [, first, last] = m
-  if (first === '' && last === '') return null
-  if (first === '') {
-    // A suffix: the last N bytes.
-    const n = Number(last)
-    if (n === 0 || size === 0) return 'unsatisfiable'
-    return { start: Math.max(0, size - n), end: size - 1 }
-  }
-  const start = Number(first)
-  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1)
-  if (last !== '' && Number(last) < start) return null // invalid: ignored, as the RFC says
-  if (start >= size) return 'unsatisfiable'
-  return { start, end }
-}
+import { parseRange } from './stream/range.js'
 
 /**
  * Answers `req` with the file at `path` (already `stat`ed); `headers` are added to every
@@ -43,8 +20,8 @@ export function sendFile (req, res, path, stat, headers = {}) {
   if (range) {
     res.writeHead(206, {
       ...common,
-      'Content-Range': `bytes ${range.start}-${range.end}/${size}`,
-      'Content-Length': range.end - range.start + 1
+      'Content-Range': `bytes ${range.start}-${range.end - 1}/${size}`,
+      'Content-Length': range.end - range.start
     })
   } else {
     res.writeHead(200, { ...common, 'Content-Length': size })
@@ -53,8 +30,8 @@ export function sendFile (req, res, path, stat, headers = {}) {
     res.end()
     return 0
   }
-  const stream = createReadStream(path, range ? { start: range.start, end: range.end } : {})
+  const stream = createReadStream(path, range ? { start: range.start, end: range.end - 1 } : {})
   stream.on('error', () => res.destroy())
   stream.pipe(res)
-  return range ? range.end - range.start + 1 : size
+  return range ? range.end - range.start : size
 }

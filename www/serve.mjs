@@ -16,7 +16,6 @@ import { fileURLToPath } from 'node:url'
 // The server entry only: the package root also loads the client and its native WebRTC module.
 import TrackerServer from 'bittorrent-tracker/server'
 import { sendFile } from './serve-range.mjs'
-export { parseRange } from './serve-range.mjs'
 import { makeKioskTorrent, kioskRoutes, defaultCacheDir } from './serve-kiosk.mjs'
 
 const WWW = dirname(fileURLToPath(import.meta.url))

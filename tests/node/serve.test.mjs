@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { start, parseArgs, parseRange } from '../../www/serve.mjs'
+import { start, parseArgs } from '../../www/serve.mjs'
 
 let server, port, seedDir
 const seedBytes = randomBytes(100000)
@@ -88,18 +88,6 @@ test('a mount serves nothing outside its directory', async () => {
     const res = await get(path)
     assert.ok(res.status === 404 || res.status === 400, `${path} gave ${res.status}`)
   }
-})
-
-test('parseRange: single byte ranges only, clamped to the file', () => {
-  assert.deepEqual(parseRange('bytes=0-0', 10), { start: 0, end: 0 })
-  assert.deepEqual(parseRange('bytes=5-100', 10), { start: 5, end: 9 })
-  assert.deepEqual(parseRange('bytes=-3', 10), { start: 7, end: 9 })
-  assert.equal(parseRange('bytes=10-', 10), 'unsatisfiable')
-  assert.equal(parseRange('bytes=-0', 10), 'unsatisfiable')
-  assert.equal(parseRange('bytes=0-1,3-4', 10), null)
-  assert.equal(parseRange('bytes=5-2', 10), null)
-  assert.equal(parseRange('items=0-1', 10), null)
-  assert.equal(parseRange(undefined, 10), null)
 })
 
 /** Opens a WebSocket to `path` with a raw upgrade; resolves to the socket or rejects. */

@@ -1,5 +1,6 @@
-// The page's pure helpers: Range header parsing for the streaming service worker, content
-// types (nothing runnable is served as a document), and per-file progress from a piece map.
+// The page's pure helpers: Range header parsing (shared by the streaming service worker and the
+// local server), content types (nothing runnable is served as a document), and per-file
+// progress from a piece map.
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -15,6 +16,7 @@ test('Range: the forms media elements send, with exclusive ends', () => {
   assert.deepEqual(parseRange('bytes=-30', 100), { start: 70, end: 100 })
   assert.deepEqual(parseRange('bytes=-300', 100), { start: 0, end: 100 })
   assert.deepEqual(parseRange('BYTES = 5 - 6', 100), { start: 5, end: 7 })
+  assert.deepEqual(parseRange('bytes=0-0', 10), { start: 0, end: 1 })
 })
 
 test('Range: unsatisfiable and unusable headers', () => {
@@ -26,6 +28,10 @@ test('Range: unsatisfiable and unusable headers', () => {
   assert.equal(parseRange('items=0-1', 100), null)
   assert.equal(parseRange('bytes=-', 100), null)
   assert.equal(parseRange('bytes=9-3', 100), null)
+  // Invalid (last before first) is ignored even past the end; an empty file has no suffix.
+  assert.equal(parseRange('bytes=150-120', 100), null)
+  assert.equal(parseRange('bytes=-5', 0), 'unsatisfiable')
+  assert.equal(parseRange(undefined, 10), null)
 })
 
 test('content types: media by extension, nothing a browser would run', () => {
