@@ -6,7 +6,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseRange } from '../../www/stream/range.js'
 import { contentType, mediaKind } from '../../www/stream/media-types.js'
-import { fileProgress, torrentProgress, eta, countPieces } from '../../www/ui/progress.js'
+import { fileProgress, torrentProgress, eta } from '../../www/ui/progress.js'
+import { Bits } from '../../www/bits.js'
 
 test('Range: the forms media elements send, with exclusive ends', () => {
   assert.equal(parseRange(null, 100), null)
@@ -57,7 +58,7 @@ test('file progress counts only the part of each piece inside the file', () => {
   // Pieces 1 (10..20) and 3 (30..32) verified: bits 0b0101_0000.
   const map = Uint8Array.of(0x50)
   assert.deepEqual(fileProgress(info, map), [5 / 15, 1, (5 + 2) / 17])
-  assert.equal(countPieces(map, 4), 2)
+  assert.equal(new Bits(4, map).cardinality(), 2)
 })
 
 test('overall progress and time left follow the wanted bytes', () => {

@@ -2,6 +2,8 @@
 // answers its questions from the pump: 'stat' (does this page have that file, how long is it)
 // and 'read' (bytes start..end of the file, through pump.readRange).
 
+import { Bits } from '../bits.js'
+
 /** How long to wait for the worker to take control of this page. */
 const CLAIM_WAIT_MS = 5000
 
@@ -29,12 +31,11 @@ function lookup (pump, infoHash, fileIndex) {
  * then gets the bytes it needs first as soon as they exist, and long reads where they do.
  */
 function readyEnd (pump, { id, file }, start, end) {
-  const { pieceLength } = pump.info(id)
-  const map = pump.pieceMap(id)
-  const has = p => (map[p >> 3] >> (7 - (p & 7))) & 1
+  const { pieceLength, pieceCount } = pump.info(id)
+  const verified = new Bits(pieceCount, pump.pieceMap(id))
   let piece = Math.floor((file.offset + start) / pieceLength)
   let to = Math.min(end, (piece + 1) * pieceLength - file.offset)
-  while (to < end && has(++piece)) to = Math.min(end, (piece + 1) * pieceLength - file.offset)
+  while (to < end && verified.has(++piece)) to = Math.min(end, (piece + 1) * pieceLength - file.offset)
   return to
 }
 
@@ -43,12 +44,12 @@ const newest = new Map()
 
 /** Resolves once file bytes [start, end) are in verified pieces (checked on each progress). */
 function verified (pump, { id, file }, start, end) {
-  const { pieceLength } = pump.info(id)
+  const { pieceLength, pieceCount } = pump.info(id)
   const first = Math.floor((file.offset + start) / pieceLength)
   const last = Math.floor((file.offset + end - 1) / pieceLength)
   const done = () => {
-    const map = pump.pieceMap(id)
-    for (let p = first; p <= last; p++) if (!((map[p >> 3] >> (7 - (p & 7))) & 1)) return false
+    const verified = new Bits(pieceCount, pump.pieceMap(id))
+    for (let p = first; p <= last; p++) if (!verified.has(p)) return false
     return true
   }
   if (done()) return Promise.resolve()

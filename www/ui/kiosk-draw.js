@@ -2,6 +2,8 @@
 // screen in the middle, each connected peer around it with its progress as a ring and the
 // bytes flowing on the edge).
 
+import { Bits } from '../bits.js'
+
 const COLORS = { bg: '#141c24', empty: '#24313f', have: '#4fb3ff', done: '#7ee787', text: '#eef3f8', muted: '#8b98a5', node: '#0b1015' }
 
 /** Sizes the canvas's backing store to its CSS box, so lines stay sharp on any screen. */
@@ -18,8 +20,6 @@ function fit (canvas) {
   return { ctx, w: w / ratio, h: h / ratio }
 }
 
-const hasPiece = (bitfield, i) => (bitfield[i >> 3] >> (7 - (i & 7))) & 1
-
 /** Draws a BEP 3 bitfield of `count` pieces as a grid that fills the canvas. */
 export function drawPieceMap (canvas, bitfield, count) {
   const { ctx, w, h } = fit(canvas)
@@ -30,11 +30,10 @@ export function drawPieceMap (canvas, bitfield, count) {
   while (cell > 1 && Math.floor(w / cell) * Math.floor(h / cell) < count) cell -= 0.25
   const cols = Math.max(1, Math.floor(w / cell))
   const gap = cell > 5 ? 1 : 0
-  let have = 0
-  for (let i = 0; i < count; i++) if (hasPiece(bitfield, i)) have++
-  const color = have === count ? COLORS.done : COLORS.have
+  const verified = new Bits(count, bitfield)
+  const color = verified.cardinality() === count ? COLORS.done : COLORS.have
   for (let i = 0; i < count; i++) {
-    ctx.fillStyle = hasPiece(bitfield, i) ? color : COLORS.empty
+    ctx.fillStyle = verified.has(i) ? color : COLORS.empty
     ctx.fillRect((i % cols) * cell, Math.floor(i / cols) * cell, cell - gap, cell - gap)
   }
 }

@@ -1,7 +1,7 @@
 // Draws a torrent's piece map on a canvas: one column per piece when they fit, else each
 // column shaded by the share of its pieces we hold. Rows wrap so large torrents stay readable.
 
-import { hasPiece } from './progress.js'
+import { Bits } from '../bits.js'
 
 const HAVE = [126, 231, 135] // --accent-2
 const MISSING = [38, 50, 65] // --line
@@ -20,11 +20,12 @@ export function drawPieceMap (canvas, bitfield, count) {
   canvas.height = rows * ROW_HEIGHT
   const ctx = canvas.getContext('2d')
   const cellWidth = width / cols
+  const verified = new Bits(count, bitfield)
   for (let cell = 0; cell < cells; cell++) {
     const first = Math.floor(cell * count / cells)
     const end = Math.floor((cell + 1) * count / cells)
     let have = 0
-    for (let p = first; p < end; p++) have += hasPiece(bitfield, p)
+    for (let p = first; p < end; p++) if (verified.has(p)) have++
     const share = end > first ? have / (end - first) : 0
     const rgb = MISSING.map((m, i) => Math.round(m + (HAVE[i] - m) * share))
     ctx.fillStyle = `rgb(${rgb.join(',')})`

@@ -1,6 +1,8 @@
 // Numbers the views show, derived from the core's info, stats and piece map: overall progress,
 // time left, and how much of each file is verified. Pure functions, no DOM.
 
+import { Bits } from '../bits.js'
+
 /** Fraction 0..1 of the wanted bytes we hold (skipped files are not wanted). */
 export function torrentProgress (info, stats) {
   if (stats.complete) return 1
@@ -17,23 +19,20 @@ export function eta (stats) {
   return stats.downSpeed > 0 ? left / stats.downSpeed : Infinity
 }
 
-function hasPiece (bitfield, piece) {
-  return (bitfield[piece >> 3] >> (7 - (piece & 7))) & 1
-}
-
 /**
  * Verified fraction of each file, by bytes: a piece counts for the part of it inside the file.
  * `bitfield` is the core's BEP 3 piece map (high bit first).
  */
 export function fileProgress (info, bitfield) {
   const { pieceLength, length: total } = info
+  const verified = new Bits(info.pieceCount, bitfield)
   return info.files.map(file => {
     if (file.length === 0) return 1
     const start = file.offset
     const end = file.offset + file.length
     let have = 0
     for (let p = Math.floor(start / pieceLength); p * pieceLength < end; p++) {
-      if (!hasPiece(bitfield, p)) continue
+      if (!verified.has(p)) continue
       const from = Math.max(start, p * pieceLength)
       const to = Math.min(end, (p + 1) * pieceLength, total)
       have += Math.max(0, to - from)
@@ -41,12 +40,3 @@ export function fileProgress (info, bitfield) {
     return have / file.length
   })
 }
-
-/** Counts verified pieces in a bitfield of `count` pieces. */
-export function countPieces (bitfield, count) {
-  let n = 0
-  for (let p = 0; p < count; p++) n += hasPiece(bitfield, p)
-  return n
-}
-
-export { hasPiece }
