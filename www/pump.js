@@ -403,16 +403,12 @@ export class Pump extends EventTarget {
     if (rec.length != null) {
       store = await this.#storage.open(rec.infoHash, rec.length, rec.pieceCount).catch(() => null)
     }
+    // The core counts as verified exactly the pieces on disk: none when storage kept no record.
     const snapshot = store?.resume?.snapshot ?? rec.snapshot
-    const onDisk = store?.resume?.stored
+    const onDisk = store?.resume?.stored ?? new Uint8Array(Math.ceil((rec.pieceCount ?? 0) / 8))
     let id
     try {
-      try {
-        id = this.#input(c => c.addResume(snapshot, now(), onDisk), { quiet: false })
-      } catch (err) {
-        if (!onDisk) throw err
-        id = this.#input(c => c.addResume(snapshot, now()), { quiet: false })
-      }
+      id = this.#input(c => c.addResume(snapshot, now(), onDisk), { quiet: false })
     } catch (err) {
       // A magnet saved before its metadata came: join again by its link.
       try {
@@ -423,14 +419,7 @@ export class Pump extends EventTarget {
       }
     }
     const t = this.#track(id, { ...rec, store })
-    if (t.info) {
-      if (store?.resume) t.stored.bytes.set(store.resume.stored.subarray(0, t.stored.bytes.length))
-      // The core refetches verified pieces whose bytes never reached the disk.
-      const verified = new Bits(t.info.pieceCount, this.#core.pieceMap(id))
-      for (let p = 0; p < t.info.pieceCount; p++) {
-        if (verified.has(p) && !t.stored.has(p)) this.#input(c => c.pieceMissing(id, p, now()))
-      }
-    }
+    if (t.info) t.stored.bytes.set(onDisk.subarray(0, t.stored.bytes.length))
     if (rec.paused) this.#input(c => c.pause(id, now()))
     this.#save(id)
     this.#emit('added', { id, restored: true })

@@ -16,19 +16,6 @@ import { setText } from './dom.js'
 
 const $ = id => document.getElementById(id)
 
-/** The parser's view of a pump torrent: from its .torrent bytes when there are any. */
-function parsedView (info, bytes) {
-  if (!info.hasMetadata) return parseMagnet(info.magnet)
-  if (bytes) return parseTorrent(bytes)
-  // No .torrent at hand: the same fields from the pump's record.
-  const last = info.length - (info.pieceCount - 1) * info.pieceLength
-  return {
-    name: info.name, version: '', infoHash: info.infoHash, totalLength: info.length,
-    pieceLength: info.pieceLength, pieceCount: info.pieceCount, lastPieceLength: last,
-    files: info.files, private: false, trackers: [], webSeeds: info.webSeeds || [], magnet: info.magnet
-  }
-}
-
 export class TorrentDetail {
   /**
    * `known(infoHash)`: {view, torrentBytes, fileName} the add flow parsed, if any;
@@ -69,9 +56,10 @@ export class TorrentDetail {
     let info
     try { info = this.pump.info(id) } catch { return this.hide() }
     const known = this.known(info.infoHash)
-    // A magnet's .torrent exists once the metadata has arrived: it can be saved and shared.
-    const bytes = (known && known.torrentBytes) || (info.hasMetadata ? this.pump.torrentFile(id) : null)
-    showTorrent(known && known.view ? known.view : parsedView(info, bytes), {
+    // The core writes the .torrent of any torrent whose metadata it has (a magnet's too, once
+    // it arrived): it can be saved and shared, and the parser's view comes from it.
+    const bytes = known?.torrentBytes || (info.hasMetadata ? this.pump.torrentFile(id) : null)
+    showTorrent(known?.view || (bytes ? parseTorrent(bytes) : parseMagnet(info.magnet)), {
       torrentBytes: bytes || null,
       fileName: (known && known.fileName) || `${info.name}.torrent`,
       filesTable: info.hasMetadata ? this.files : null
