@@ -1,7 +1,7 @@
 // Creates a torrent with one hashing worker per core. The core plans the shares (whole pieces
 // and the file segments they cover); workers hash; the core writes the torrent.
 
-import { TorrentCreator } from './pkg/peerpage.js'
+import { TorrentCreator, version } from './pkg/peerpage.js'
 
 /** Workers to use: one per core, at most 8 (memory: each reads 4 MiB at a time). */
 export function hashWorkerCount () {
@@ -44,5 +44,46 @@ export async function createTorrent (files, options, onProgress = () => {}) {
   } finally {
     for (const w of workers) w.terminate()
     creator.free()
+  }
+}
+
+/**
+ * [{file, path: string[]}] in the given order from a FileList or File[] (a folder pick keeps
+ * webkitRelativePath "folder/sub/f") or [{file, path}] (path "a/b" or its components).
+ */
+export const fileEntries = files => [...files].map(f => f instanceof File
+  ? { file: f, path: (f.webkitRelativePath || f.name).split('/') }
+  : { file: f.file, path: Array.isArray(f.path) ? f.path : String(f.path).split('/') })
+
+/**
+ * Files to make a torrent of, as the creator takes them: [{file, path}] sorted by path (an
+ * order that does not depend on how the browser listed them), and the torrent's name. Unless
+ * `name` is given, files that all lie in one folder make a torrent named after it (paths below
+ * it); a lone file, one named after the file (a single-file torrent); else 'files'.
+ */
+export function normaliseFiles (files, name) {
+  let list = fileEntries(files)
+  const top = list[0]?.path[0]
+  if (name === undefined && list.length && list.every(f => f.path.length > 1 && f.path[0] === top)) {
+    list = list.map(f => ({ file: f.file, path: f.path.slice(1) }))
+    name = top
+  }
+  name ??= list.length === 1 ? list[0].path[list[0].path.length - 1] : 'files'
+  list.sort((a, b) => a.path.join('/').localeCompare(b.path.join('/')))
+  return { name, files: list }
+}
+
+/**
+ * TorrentCreator options for a torrent made now by this page: each tracker its own tier
+ * (BEP 12), optional `webSeeds` (BEP 19) and `comment`.
+ */
+export function creationOptions ({ name, trackers = [], webSeeds = [], comment }) {
+  return {
+    name,
+    trackers: trackers.map(url => [url]),
+    webSeeds,
+    createdBy: `peerpage ${version()}`,
+    creationDate: Math.floor(Date.now() / 1000),
+    ...(comment ? { comment } : {})
   }
 }

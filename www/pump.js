@@ -11,7 +11,7 @@ import { fetchRange } from './transport/webseed.js'
 import * as idb from './storage/idb.js'
 import * as opfs from './storage/opfs.js'
 import * as memory from './storage/memory.js'
-import { createTorrent } from './create.js'
+import { createTorrent, creationOptions, fileEntries, normaliseFiles } from './create.js'
 import { Bits } from './bits.js'
 
 const PROGRESS_MS = 250 // 'progress' events: at most 4 per second per torrent
@@ -458,24 +458,19 @@ export class Pump extends EventTarget {
    * reload, and adds it as a seed. `options.torrent`: the .torrent already made of exactly
    * these files in this order (e.g. by create.js with its own progress); else they are sorted
    * and hashed here with create.js (one worker per core), with `options` {name,
-   * onProgress(done, total), comment, urlList}. Resolves to the id.
+   * onProgress(done, total), comment, webSeeds}. Resolves to the id.
    */
   async seedFiles (files, options = {}) {
     let { torrent } = options
     let list
-    if (torrent) list = [...files].map(entry)
+    if (torrent) list = fileEntries(files)
     else {
       let name
-      ({ name, list } = normaliseFiles(files, options.name))
+      ({ name, files: list } = normaliseFiles(files, options.name))
       if (!list.length) throw Object.assign(new Error('no files to seed'), { code: 'pump.no-files' })
-      torrent = (await createTorrent(list, {
-        name,
-        trackers: this.#trackerUrls.map(url => [url]),
-        createdBy: `peerpage ${version()}`,
-        creationDate: Math.floor(Date.now() / 1000),
-        ...(options.comment ? { comment: options.comment } : {}),
-        ...(options.urlList ? { urlList: options.urlList } : {})
-      }, options.onProgress)).torrent
+      torrent = (await createTorrent(list, creationOptions({
+        name, trackers: this.#trackerUrls, webSeeds: options.webSeeds, comment: options.comment
+      }), options.onProgress)).torrent
     }
     const id = this.#input(c => c.addSeed(torrent, now()), { quiet: false })
     const total = list.reduce((n, f) => n + f.file.size, 0)
@@ -627,23 +622,4 @@ export class Pump extends EventTarget {
 
 function now () {
   return performance.now()
-}
-
-const entry = f => f instanceof File
-  ? { file: f, path: (f.webkitRelativePath || f.name).split('/') }
-  : { file: f.file, path: Array.isArray(f.path) ? f.path : String(f.path).split('/') }
-
-/** [{file, path: string[]}] sorted by path, and the torrent's name. */
-function normaliseFiles (files, name) {
-  let list = [...files].map(entry)
-  // Unnamed, a folder (every path starts with the same directory) is a torrent named after it.
-  const top = list[0]?.path[0]
-  if (name === undefined && list.length && list.every(f => f.path.length > 1 && f.path[0] === top)) {
-    list = list.map(f => ({ file: f.file, path: f.path.slice(1) }))
-    name ??= top
-  }
-  name ??= list.length === 1 ? list[0].path[list[0].path.length - 1] : 'files'
-  if (list.length === 1 && list[0].path.length === 1) list[0].path = [name]
-  list.sort((a, b) => a.path.join('/').localeCompare(b.path.join('/')))
-  return { name, list }
 }

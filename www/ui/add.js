@@ -2,24 +2,14 @@
 // or files and folders to seed. Each is parsed and shown first (a bad one is explained in
 // words); with a pump it then joins the swarm, or starts seeding what was created.
 
-import { parseTorrent, parseMagnet, version } from '../pkg/peerpage.js'
+import { parseTorrent, parseMagnet } from '../pkg/peerpage.js'
 import { showTorrent } from './torrent-view.js'
 import { bytes, rate, describeError } from './format.js'
-import { createTorrent, hashWorkerCount } from '../create.js'
+import { createTorrent, creationOptions, hashWorkerCount, normaliseFiles } from '../create.js'
 
 const $ = id => document.getElementById(id)
 
-/** Files from an <input type=file>; folder picks carry webkitRelativePath "folder/sub/f". */
-export function filesFromInput (list) {
-  const files = [...list]
-  const rel = files.map(f => (f.webkitRelativePath || f.name).split('/'))
-  const inFolder = rel.length > 0 && rel.every(p => p.length > 1 && p[0] === rel[0][0])
-  if (inFolder) return { name: rel[0][0], files: files.map((file, i) => ({ file, path: rel[i].slice(1) })) }
-  if (files.length === 1) return { name: files[0].name, files: [{ file: files[0], path: [files[0].name] }] }
-  return { name: 'files', files: files.map(file => ({ file, path: [file.name] })) }
-}
-
-/** Walks dropped entries (files and folders) into [{file, path}]. */
+/** Walks dropped entries (files and folders) into {name, files} (see create.js normaliseFiles). */
 export async function filesFromDrop (items) {
   const entries = [...items].map(i => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean)
   const out = []
@@ -37,11 +27,9 @@ export async function filesFromDrop (items) {
     }
   }
   for (const entry of entries) await walk(entry, [])
-  if (entries.length === 1 && entries[0].isDirectory) {
-    return { name: entries[0].name, files: out.map(f => ({ file: f.file, path: f.path.slice(1) })) }
-  }
-  if (out.length === 1) return { name: out[0].file.name, files: out }
-  return { name: 'files', files: out }
+  // One dropped folder names the torrent even when it is empty (the error then says so).
+  const folder = entries.length === 1 && entries[0].isDirectory ? entries[0].name : undefined
+  return out.length ? normaliseFiles(out) : { name: folder ?? 'files', files: [] }
 }
 
 export class AddFlow {
@@ -93,12 +81,13 @@ export class AddFlow {
     this.join(() => this.pump.addMagnet(text), view)
   }
 
-  /** Creates a torrent with parallel hashing, shows it, and seeds it. `files`: [{file, path}]. */
+  /**
+   * Creates a torrent with parallel hashing, shows it, and seeds it. `files`, `name`: from
+   * create.js normaliseFiles.
+   */
   async createFromFiles (files, name) {
     this.clearError()
     if (!files.length) return this.showError('There are no files to make a torrent of (empty folder?).')
-    // A stable order that does not depend on how the browser listed the files.
-    files.sort((a, b) => a.path.join('/').localeCompare(b.path.join('/')))
     $('progress').hidden = false
     $('progress-title').textContent = `Hashing ${name}…`
     $('progress-bar').style.width = '0%'
@@ -115,12 +104,7 @@ export class AddFlow {
         id = await this.pump.seedFiles(files, { name, onProgress })
         torrent = this.pump.torrentFile(id)
       } else {
-        torrent = (await createTorrent(files, {
-          name,
-          trackers: [[this.tracker]],
-          createdBy: `peerpage ${version()}`,
-          creationDate: Math.floor(Date.now() / 1000)
-        }, onProgress)).torrent
+        torrent = (await createTorrent(files, creationOptions({ name, trackers: [this.tracker] }), onProgress)).torrent
       }
     } catch (err) {
       $('progress').hidden = true
@@ -151,7 +135,7 @@ export class AddFlow {
     })
     for (const id of ['create-files', 'create-folder']) {
       $(id).addEventListener('change', ev => {
-        const { name, files } = filesFromInput(ev.target.files)
+        const { name, files } = normaliseFiles(ev.target.files)
         this.createFromFiles(files, name)
         ev.target.value = ''
       })
