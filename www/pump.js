@@ -91,6 +91,7 @@ export class Pump extends EventTarget {
   #trackers
   #rtc
   #torrents = new Map() // id -> torrent state (see #track)
+  #ids = new Map() // info hash (hex) -> id
   #draining = false
   #timer = null
   #timerAt
@@ -232,6 +233,7 @@ export class Pump extends EventTarget {
   #track (id, { seeding = false, paused = false, addedAt = Date.now(), store = null } = {}) {
     const t = {
       id,
+      infoHash: this.#core.info(id).infoHash,
       info: null, // core.info(id), cached once the metadata is known
       store: null, // Promise<store> once the metadata is known
       stored: null, // Bits of pieces whose bytes are on disk
@@ -249,6 +251,7 @@ export class Pump extends EventTarget {
       removed: false
     }
     this.#torrents.set(id, t)
+    this.#ids.set(t.infoHash, id)
     if (this.#core.info(id).hasMetadata) this.#openStore(t, store)
     return t
   }
@@ -512,6 +515,7 @@ export class Pump extends EventTarget {
     const info = t.info || this.#core.info(id)
     t.removed = true
     this.#torrents.delete(id)
+    this.#ids.delete(t.infoHash)
     clearTimeout(t.progressTimer)
     this.#input(c => c.removeTorrent(id, now()))
     const gone = Object.assign(new Error('torrent removed'), { code: 'pump.removed' })
@@ -545,6 +549,8 @@ export class Pump extends EventTarget {
     return Array.from(this.#core.torrentIds(), id => ({ id, info: this.#core.info(id), stats: this.#core.stats(id) }))
   }
 
+  /** The id of the torrent with this info hash (hex), or undefined. */
+  idOf (infoHash) { return this.#ids.get(infoHash) }
   info (id) { return this.#core.info(id) }
   stats (id) { return this.#core.stats(id) }
   peers (id) { return this.#core.peers(id) }
@@ -572,10 +578,14 @@ export class Pump extends EventTarget {
   }
 
   /**
-   * Bytes [start, end) of a file, once the pieces holding them are verified and on disk. If
-   * some are missing, the core is first told to fetch this part of the torrent first.
+   * Bytes [start, end) of a file, once the pieces holding them are verified and on disk.
+   * Options: `window` (default true): if some are missing, the core is first told to fetch
+   * this part of the torrent first; false waits for them without moving the stream window.
+   * `partial`: the read may end early so it waits for one piece at most: at the end of the
+   * piece holding `start`, or past it over the pieces already on disk (a player then gets
+   * what it needs first as soon as it exists, and long reads where they do).
    */
-  async readRange (id, fileIndex, start, end) {
+  async readRange (id, fileIndex, start, end, { window = true, partial = false } = {}) {
     const t = this.#need(id)
     await this.whenMetadata(id)
     const file = fileOf(t.info, fileIndex)
@@ -583,13 +593,21 @@ export class Pump extends EventTarget {
     end = Math.min(end, file.length)
     if (!(start >= 0) || start >= end) return new Uint8Array(0)
     const from = file.offset + start
-    const to = file.offset + end
+    let to = file.offset + end
     const pl = t.info.pieceLength
+    const first = Math.floor(from / pl)
+    if (partial) {
+      let last = first
+      while ((last + 1) * pl < to && t.stored.has(last + 1)) last++
+      to = Math.min(to, (last + 1) * pl)
+    }
     const missing = new Set()
-    for (let p = Math.floor(from / pl); p <= Math.floor((to - 1) / pl); p++) if (!t.stored.has(p)) missing.add(p)
+    for (let p = first; p <= Math.floor((to - 1) / pl); p++) if (!t.stored.has(p)) missing.add(p)
     if (missing.size) {
-      const window = Math.min(Math.max(to - from, READ_AHEAD), file.offset + file.length - from)
-      this.#input(c => c.setStreamWindow(id, from, window), { quiet: false })
+      if (window) {
+        const length = Math.min(Math.max(to - from, READ_AHEAD), file.offset + file.length - from)
+        this.#input(c => c.setStreamWindow(id, from, length), { quiet: false })
+      }
       await new Promise((resolve, reject) => t.waiters.add({ missing, resolve, reject }))
     }
     await t.copying

@@ -8,7 +8,8 @@
 import { contentType } from './media-types.js'
 import { parseRange } from './range.js'
 
-/** The most bytes asked of the page at a time (it answers sooner with less, see register.js). */
+/** The most bytes asked of the page at a time (it answers sooner with less: pump.readRange's
+ * partial reads). */
 const CHUNK = 1024 * 1024
 /** A page that does not answer a 'stat' within this time is not the pump's owner. */
 const STAT_TIMEOUT_MS = 3000
