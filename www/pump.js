@@ -13,6 +13,7 @@ import * as opfs from './storage/opfs.js'
 import * as memory from './storage/memory.js'
 import { createTorrent, creationOptions, fileEntries, normaliseFiles } from './create.js'
 import { Bits } from './bits.js'
+import { placeFiles } from './seed-layout.js'
 
 const PROGRESS_MS = 250 // 'progress' events: at most 4 per second per torrent
 const READ_AHEAD = 8 << 20 // a read moves the stream window over this much past its start
@@ -458,10 +459,11 @@ export class Pump extends EventTarget {
   /**
    * Seeds local files: a FileList / File[] (a folder pick's webkitRelativePath is kept) or
    * [{path: string | string[], file}]. Copies them into storage so the torrent survives a
-   * reload, and adds it as a seed. `options.torrent`: the .torrent already made of exactly
-   * these files in this order (e.g. by create.js with its own progress); else they are sorted
-   * and hashed here with create.js (one worker per core), with `options` {name,
-   * onProgress(done, total), comment, webSeeds}. Resolves to the id.
+   * reload, and adds it as a seed. `options.torrent`: a .torrent of these files, made here or
+   * elsewhere, with or without BEP 47 pad files (matched by path, see seed-layout.js; pads are
+   * zeros we write); else they are sorted and hashed here with create.js (one worker per
+   * core), with `options` {name, onProgress(done, total), comment, webSeeds}. Resolves to
+   * the id.
    */
   async seedFiles (files, options = {}) {
     let { torrent } = options
@@ -476,13 +478,15 @@ export class Pump extends EventTarget {
       }), options.onProgress)).torrent
     }
     const id = this.#input(c => c.addSeed(torrent, now()), { quiet: false })
-    const total = list.reduce((n, f) => n + f.file.size, 0)
-    if (total !== this.#core.info(id).length) {
+    let layout
+    try {
+      layout = placeFiles(this.#core.info(id), list)
+    } catch (err) {
       this.#input(c => c.removeTorrent(id, now()))
-      throw Object.assign(new Error('these files are not the torrent\'s files'), { code: 'pump.files-mismatch' })
+      throw err
     }
     const t = this.#track(id, { seeding: true })
-    t.copying = this.#copyIn(t, list)
+    t.copying = this.#copyIn(t, layout)
     t.copying.then(async () => {
       t.copying = null
       await (await t.store).saveResume(this.#core.resumeSnapshot(id), t.stored.bytes.slice())
@@ -495,16 +499,17 @@ export class Pump extends EventTarget {
     return id
   }
 
-  // The creator lays the files out back to back in this order (no pad files).
-  async #copyIn (t, list) {
+  // Each file at its offset, and zeros where BEP 47 pad files are (storage may hold old bytes).
+  async #copyIn (t, { files, gaps }) {
     const store = await t.store
-    let offset = 0
-    for (const { file } of list) {
+    for (const { file, offset } of files) {
       for (let at = 0; at < file.size; at += STREAM_CHUNK) {
         const chunk = new Uint8Array(await file.slice(at, Math.min(at + STREAM_CHUNK, file.size)).arrayBuffer())
         await store.write(offset + at, chunk)
       }
-      offset += file.size
+    }
+    for (const { offset, length } of gaps) {
+      for (let at = 0; at < length; at += STREAM_CHUNK) await store.write(offset + at, new Uint8Array(Math.min(STREAM_CHUNK, length - at)))
     }
     t.stored.fill()
   }

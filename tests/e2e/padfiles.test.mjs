@@ -1,10 +1,15 @@
-// A torrent with a BEP 47 pad file: the page's file list hides the pad, and the pump finds
-// files by the core's index (which counts the pad), not by position in that list.
+// Torrents with BEP 47 pad files: the page's file list hides the pads, and the pump finds
+// files by the core's index (which counts the pads), not by position in that list. A padded
+// .torrent made elsewhere and its files picked from disk are seeded: pads are zeros the seeder
+// writes itself, and a leecher verifies every piece and gets the files' exact bytes.
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
-import { startServer, pagePeer } from './harness.mjs'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startServer, pagePeer, waitComplete, fileSha256 } from './harness.mjs'
 
 const PIECE = 16384
 
@@ -18,28 +23,30 @@ function bencode (v) {
   return Buffer.concat([Buffer.from('d'), ...keys.flatMap(k => [bencode(k), bencode(v[k])]), Buffer.from('e')])
 }
 
-/** a.bin (10 000 bytes), a pad file up to the piece boundary, b.bin (20 000 bytes). */
-function paddedTorrent () {
-  const a = Buffer.alloc(10000, 1)
-  const pad = PIECE - a.length
-  const b = Buffer.alloc(20000, 2)
-  const data = Buffer.concat([a, Buffer.alloc(pad), b])
+/**
+ * A torrent named 'padded' of `files` ([{path, data}]) as a BEP 47 client makes it: each file
+ * but the last followed by a pad file up to the next piece boundary (the last too, `tailPad`).
+ */
+function paddedTorrent (files, { tailPad = false } = {}) {
+  const list = []
+  const parts = []
+  files.forEach(({ path, data }, i) => {
+    list.push({ length: data.length, path })
+    parts.push(data)
+    const pad = (PIECE - data.length % PIECE) % PIECE
+    if (pad && (i < files.length - 1 || tailPad)) {
+      list.push({ attr: 'p', length: pad, path: ['.pad', String(pad)] })
+      parts.push(Buffer.alloc(pad))
+    }
+  })
+  const data = Buffer.concat(parts)
   const pieces = []
   for (let at = 0; at < data.length; at += PIECE) pieces.push(createHash('sha1').update(data.subarray(at, at + PIECE)).digest())
-  const info = {
-    files: [
-      { length: a.length, path: ['a.bin'] },
-      { attr: 'p', length: pad, path: ['.pad', String(pad)] },
-      { length: b.length, path: ['b.bin'] }
-    ],
-    name: 'padded',
-    'piece length': PIECE,
-    pieces: Buffer.concat(pieces)
-  }
-  return bencode({ info })
+  return bencode({ info: { files: list, name: 'padded', 'piece length': PIECE, pieces: Buffer.concat(pieces) } })
 }
 
 let server, peer
+const others = []
 
 before(async () => {
   server = await startServer()
@@ -47,6 +54,7 @@ before(async () => {
 })
 
 after(async () => {
+  for (const p of others) await p.close().catch(() => {})
   await peer?.close()
   await server?.close()
 })
@@ -69,8 +77,68 @@ test('files are read by the core\'s index, which counts the hidden pad file', as
     }
     await pump.remove(id, { deleteData: true })
     return out
-  }, [...paddedTorrent()])
+  }, [...paddedTorrent([{ path: ['a.bin'], data: Buffer.alloc(10000, 1) }, { path: ['b.bin'], data: Buffer.alloc(20000, 2) }])])
   assert.deepEqual(got.files, [[0, 'a.bin', 10000], [2, 'b.bin', 20000]])
   assert.equal(got.readB, 'waiting')
   assert.equal(got.readPad, 'pump.unknown-file')
 })
+
+test('a padded .torrent and its files picked from disk seed; a leecher verifies every piece and gets the same bytes',
+  { timeout: 180000 }, async () => {
+    // Sizes that leave every file short of a piece boundary, one file in a subfolder, and a
+    // pad after the last file too (BEP 47 allows it).
+    const files = [
+      { path: ['a.bin'], data: randomBytes(40000) },
+      { path: ['sub', 'b.bin'], data: randomBytes(70000) },
+      { path: ['c.bin'], data: randomBytes(5000) }
+    ]
+    const torrent = paddedTorrent(files, { tailPad: true })
+    const root = mkdtempSync(join(tmpdir(), 'peerpage-padded-'))
+    try {
+      for (const { path, data } of files) {
+        mkdirSync(join(root, 'padded', ...path.slice(0, -1)), { recursive: true })
+        writeFileSync(join(root, 'padded', ...path), data)
+      }
+      // The seeder picks the folder from disk, as a user does with a folder input.
+      await peer.page.evaluate(() => {
+        const input = Object.assign(document.createElement('input'), { type: 'file', id: 'pick-padded', webkitdirectory: true })
+        document.body.append(input)
+      })
+      await peer.page.setInputFiles('#pick-padded', join(root, 'padded'))
+      const seeded = await peer.run(async (pump, bytes) => {
+        const copied = new Set()
+        pump.addEventListener('seeding', e => copied.add(e.detail.id))
+        const id = await pump.seedFiles(document.getElementById('pick-padded').files, { torrent: new Uint8Array(bytes) })
+        while (!copied.has(id)) await new Promise(resolve => setTimeout(resolve, 50))
+        const info = pump.info(id)
+        return { id, magnet: info.magnet, length: info.length, complete: pump.stats(id).complete }
+      }, [...torrent])
+      assert.equal(seeded.length, 147456, 'the torrent counts the pads: 9 pieces of 16 KiB')
+      assert.equal(seeded.complete, true)
+
+      const leecher = await pagePeer(server)
+      others.push(leecher)
+      const id = await leecher.run((pump, magnet) => {
+        window.__hashFailed = 0
+        pump.addEventListener('hash-failed', () => { window.__hashFailed++ })
+        return pump.addMagnet(magnet)
+      }, seeded.magnet)
+      await waitComplete(leecher.page, id, 120000)
+      const got = await leecher.run((pump, id) => ({
+        files: pump.info(id).files.map(f => [f.index, f.path, f.length]),
+        verified: pump.stats(id).verifiedPieces,
+        hashFailed: window.__hashFailed
+      }), id)
+      assert.deepEqual(got.files, [[0, 'a.bin', 40000], [2, 'sub/b.bin', 70000], [4, 'c.bin', 5000]])
+      assert.equal(got.verified, 9)
+      assert.equal(got.hashFailed, 0, 'no piece the seeder sent failed its hash')
+      const sha256 = data => createHash('sha256').update(data).digest('hex')
+      for (const [i, [index]] of got.files.entries()) {
+        assert.equal(await fileSha256(leecher, id, index), sha256(files[i].data), files[i].path.join('/'))
+      }
+      assert.deepEqual(leecher.errors, [])
+      assert.deepEqual(peer.errors, [])
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })

@@ -1,0 +1,46 @@
+// Seeding local files: each goes to its torrent file's offset, found by path (below the
+// torrent's name or with it) or by position; BEP 47 pad files are the gaps the pump zeroes.
+
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { placeFiles } from '../../www/seed-layout.js'
+
+// a.bin 10 000 bytes, a pad to 16 384, b.bin 20 000, a tail pad to 49 152 (the core hides pads).
+const info = {
+  name: 'padded',
+  length: 49152,
+  files: [
+    { index: 0, path: 'a.bin', length: 10000, offset: 0 },
+    { index: 2, path: 'sub/b.bin', length: 20000, offset: 16384 }
+  ]
+}
+const a = { size: 10000 }
+const b = { size: 20000 }
+
+test('files are placed at their offsets by path; the pads are the gaps', () => {
+  const padGaps = [{ offset: 10000, length: 6384 }, { offset: 36384, length: 12768 }]
+  const below = placeFiles(info, [{ file: b, path: ['sub', 'b.bin'] }, { file: a, path: ['a.bin'] }])
+  assert.deepEqual(below, { files: [{ file: a, offset: 0 }, { file: b, offset: 16384 }], gaps: padGaps })
+  // A folder pick names the torrent's folder first; other files in it are not the torrent's.
+  const picked = placeFiles(info, [
+    { file: { size: 5 }, path: ['padded', 'notes.txt'] },
+    { file: b, path: ['padded', 'sub', 'b.bin'] },
+    { file: a, path: ['padded', 'a.bin'] }
+  ])
+  assert.deepEqual(picked.files, [{ file: a, offset: 0 }, { file: b, offset: 16384 }])
+})
+
+test('files named otherwise match by position, one per torrent file', () => {
+  const got = placeFiles(info, [{ file: a, path: ['x'] }, { file: b, path: ['y'] }])
+  assert.deepEqual(got.files, [{ file: a, offset: 0 }, { file: b, offset: 16384 }])
+  // Back to back, no pads: no gaps.
+  const plain = { name: 'f', length: 30000, files: [{ path: 'a.bin', length: 10000, offset: 0 }, { path: 'b.bin', length: 20000, offset: 10000 }] }
+  assert.deepEqual(placeFiles(plain, [{ file: a, path: ['a.bin'] }, { file: b, path: ['b.bin'] }]).gaps, [])
+})
+
+test('missing files and files of another size are refused with pump.files-mismatch', () => {
+  assert.throws(() => placeFiles(info, [{ file: a, path: ['a.bin'] }]), { code: 'pump.files-mismatch' })
+  assert.throws(() => placeFiles(info, [{ file: a, path: ['a.bin'] }, { file: { size: 19999 }, path: ['sub', 'b.bin'] }]),
+    { code: 'pump.files-mismatch', message: /sub\/b\.bin has 19999 bytes/ })
+  assert.throws(() => placeFiles(info, [{ file: b, path: ['x'] }, { file: a, path: ['y'] }]), { code: 'pump.files-mismatch' })
+})

@@ -1,0 +1,36 @@
+// Where a seed's local files go in its torrent's bytes. The core's info lists the torrent's
+// files with their offsets and hides BEP 47 pad files; the bytes between (pads) are zeros,
+// which no local file holds, so the pump writes them itself.
+
+const mismatch = message => Object.assign(new Error(message), { code: 'pump.files-mismatch' })
+
+/**
+ * Places `entries` ([{file, path: string[]}], e.g. create.js fileEntries) at the offsets of
+ * the torrent's files in `info` (core.info). An entry matches a file by its path below the
+ * torrent's name, or with the name in front (a folder pick); failing that, entries given one
+ * per file in the torrent's order match by position. Every file must match one of its exact
+ * size. Returns {files: [{file, offset}], gaps: [{offset, length}]}: the gaps are the bytes
+ * no file covers (pad files), in order.
+ */
+export function placeFiles (info, entries) {
+  const byPath = new Map(entries.map(e => [e.path.join('/'), e]))
+  let matched = info.files.map(f => byPath.get(f.path) ?? byPath.get(`${info.name}/${f.path}`))
+  if (matched.some(e => !e)) {
+    if (entries.length !== info.files.length) throw mismatch(`these are not the files of ${info.name}`)
+    matched = entries
+  }
+  info.files.forEach((f, i) => {
+    if (matched[i].file.size !== f.length) {
+      throw mismatch(`${matched[i].path.join('/')} has ${matched[i].file.size} bytes; ${f.path} in the torrent has ${f.length}`)
+    }
+  })
+  const files = info.files.map((f, i) => ({ file: matched[i].file, offset: f.offset }))
+  const gaps = []
+  let at = 0
+  for (const f of [...info.files].sort((a, b) => a.offset - b.offset)) {
+    if (f.offset > at) gaps.push({ offset: at, length: f.offset - at })
+    at = Math.max(at, f.offset + f.length)
+  }
+  if (at < info.length) gaps.push({ offset: at, length: info.length - at })
+  return { files, gaps }
+}
