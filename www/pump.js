@@ -42,14 +42,17 @@ function defaultRtcConfig () {
 }
 
 /**
- * Whether this page may restore the saved torrents: only one tab of the origin does, since
- * tabs share the saved list and a torrent's piece file can be open in one tab only. The lock
- * is held for the page's life; a reloading page waits briefly for its predecessor's.
+ * Whether this page may restore its role's saved torrents: only one tab of the origin does,
+ * since those tabs share the saved list and a torrent's piece file can be open in one tab
+ * only. The lock is held for the page's life; a reloading page waits briefly for its
+ * predecessor's. Another role's tab (the kiosk beside the main page) has a list and lock of
+ * its own.
  */
-function claimSavedTorrents () {
+function claimSavedTorrents (role) {
   if (!navigator.locks) return Promise.resolve(true)
+  const name = role === 'main' ? 'peerpage-saved-torrents' : `peerpage-saved-torrents-${role}`
   return new Promise(resolve => {
-    navigator.locks.request('peerpage-saved-torrents', { signal: AbortSignal.timeout(1000) }, () => {
+    navigator.locks.request(name, { signal: AbortSignal.timeout(1000) }, () => {
       resolve(true)
       return new Promise(() => {})
     }).catch(() => resolve(false))
@@ -70,16 +73,17 @@ export class Pump extends EventTarget {
   /**
    * Starts the core and restores saved torrents. Options: `trackers` (default tracker URLs),
    * `storage` (open(infoHash, length, pieceCount) -> store; default www/storage/opfs.js, or
-   * memory.js where OPFS is missing), `db` (the torrent list, default www/storage/idb.js; null
-   * keeps nothing), `rtcConfig` (RTCConfiguration; default: no ICE servers on loopback, else
-   * public STUN), `restore` (default true).
+   * memory.js where OPFS is missing), `role` (whose saved torrents this page keeps and
+   * restores: 'main', the default, or 'kiosk'), `db` (the torrent list, default the role's in
+   * www/storage/idb.js; null keeps nothing), `rtcConfig` (RTCConfiguration; default: no ICE
+   * servers on loopback, else public STUN), `restore` (default true).
    */
-  static async start ({ trackers = [], storage = opfs.available() ? opfs : memory, db = idb, rtcConfig = defaultRtcConfig(), restore = true } = {}) {
+  static async start ({ trackers = [], storage = opfs.available() ? opfs : memory, role = 'main', db = idb.torrentList(role), rtcConfig = defaultRtcConfig(), restore = true } = {}) {
     await init()
     const pump = new Pump({ trackers, storage, db, rtcConfig })
     pumps.dispatchEvent(new CustomEvent('pump', { detail: pump }))
     if (restore && db) {
-      if (await claimSavedTorrents()) await pump.#restore()
+      if (await claimSavedTorrents(role)) await pump.#restore()
       else console.info('peerpage: another tab has the saved torrents; this one starts empty')
     }
     return pump

@@ -12,7 +12,7 @@ import { randomBytes, createHash } from 'node:crypto'
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
-import { startServer, launchPeer, openPage, decodeQrPng, waitFor } from './harness.mjs'
+import { startServer, launchPeer, openPage, decodeQrPng, waitFor, exposePump, runInPage, seedGenerated } from './harness.mjs'
 
 const CHUNK = 1 << 20
 // The kiosk's upload cap (kB/s), as a screen on a thin uplink: the visitors then need each
@@ -252,10 +252,54 @@ test('an open kiosk follows the server to a new torrent when it restarts over a 
       await kiosk.page.waitForFunction(h => window.kiosk?.record.infoHash === h && document.body.dataset.complete === 'true',
         second.kiosk.infoHash, { timeout: 60000, polling: 500 })
       assert.equal(decodeQrPng(await kiosk.page.screenshot()), second.kiosk.joinUrl)
+      // The old folder's torrent is dropped, not seeded beside the new one.
+      assert.deepEqual(await kiosk.page.evaluate(() => window.kiosk.pump.list().map(t => t.info.infoHash)), [second.kiosk.infoHash])
     } finally {
       await second.close()
     }
   } finally {
     await first?.close()
   }
+})
+
+test('the kiosk and the main page in one browser each restore only their own torrents', { timeout: 180000 }, async () => {
+  const browser = await launchPeer(server.url.replace(/\/$/, ''))
+  peers.push(browser)
+  const torrents = page => page.evaluate(() => (window.kiosk?.pump || window.peerpage.pump).list().map(t => t.info.infoHash))
+  const saved = (page, role) => page.evaluate(async role => (await (await import('/storage/idb.js')).torrentList(role).list()).map(r => r.infoHash), role)
+  const open = async (path, ready = 'body[data-ready="true"]') => {
+    const page = await browser.context.newPage()
+    page.on('pageerror', err => browser.errors.push(err))
+    await page.goto(`${server.url}${path}`)
+    await page.waitForSelector(ready, { timeout: 30000 })
+    return page
+  }
+  // The main page seeds a file; it is in the main list once copied to storage.
+  let main = browser.page
+  await openPage(main, server.url)
+  await exposePump(main)
+  const mine = await seedGenerated({ run: (fn, arg) => runInPage(main, fn, arg) }, { size: 300_000, name: 'main-page.bin' })
+  await waitFor(async () => (await saved(main, 'main')).length, { what: 'the main list to be saved' })
+  await main.close()
+
+  // The kiosk, alone in the browser, restores nothing of the main page's.
+  const kiosk = await open('kiosk.html')
+  assert.deepEqual(await torrents(kiosk), [server.kiosk.infoHash], 'the kiosk seeds only its own torrent')
+  await waitFor(async () => (await saved(kiosk, 'kiosk')).length, { what: 'the kiosk list to be saved' })
+  assert.deepEqual(await saved(kiosk, 'kiosk'), [server.kiosk.infoHash])
+  assert.deepEqual(await saved(kiosk, 'main'), [mine.infoHash])
+
+  // The main page opened beside the running kiosk restores its own: the roles share no lock.
+  main = await open('')
+  await exposePump(main)
+  assert.deepEqual(await torrents(main), [mine.infoHash])
+
+  // Both reload at once, and each comes back with its own.
+  await Promise.all([main.reload(), kiosk.reload()])
+  await main.waitForSelector('body[data-ready="true"]', { timeout: 30000 })
+  await kiosk.waitForSelector('body[data-ready="true"]', { timeout: 30000 })
+  await exposePump(main)
+  assert.deepEqual(await torrents(main), [mine.infoHash])
+  assert.deepEqual(await torrents(kiosk), [server.kiosk.infoHash])
+  assert.deepEqual(browser.errors, [])
 })

@@ -110,7 +110,7 @@ test('a magnet still waiting for metadata comes back paused after a reload; a re
     pump.pause(id)
   }, hash)
   // The list is saved in IndexedDB as the torrent is added and paused; give it a moment.
-  const saved = () => p.run(async (_, hash) => (await (await import('/storage/idb.js')).get(hash))?.paused === true, hash)
+  const saved = () => p.run(async (_, hash) => (await (await import('/storage/idb.js')).torrentList('main').get(hash))?.paused === true, hash)
   while (!await saved()) await new Promise(resolve => setTimeout(resolve, 50))
   await reload()
   const back = await p.run(pump => pump.list().map(t => ({ hash: t.info.infoHash, name: t.info.name, meta: t.info.hasMetadata, paused: t.info.paused })))

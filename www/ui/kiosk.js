@@ -55,8 +55,15 @@ function iceServers () {
   }
 }
 
-/** The kiosk torrent's id in the pump: restored from storage after a reload, else added. */
+/**
+ * The kiosk torrent's id in the pump: restored from storage after a reload, else added. A
+ * torrent of an older version of the folder is dropped with its pieces: the screen seeds
+ * only what the server shares now.
+ */
 async function kioskTorrent (pump, record) {
+  for (const old of pump.list().filter(t => t.info.infoHash !== record.infoHash)) {
+    await pump.remove(old.id, { deleteData: true })
+  }
   const restored = pump.list().find(t => t.info.infoHash === record.infoHash)
   if (restored) {
     if (restored.info.paused) pump.resume(restored.id)
@@ -147,8 +154,9 @@ async function boot () {
     $('k-join').textContent = record.joinUrl
     startKioskWallet().catch(err => console.warn('kiosk tip address:', err.message))
     status('starting the peer…')
-    // No default trackers: the torrent names the server's own.
-    pump = await Pump.start({ trackers: [], storage: storageModule(), rtcConfig: { iceServers: iceServers() } })
+    // No default trackers: the torrent names the server's own. The kiosk's saved torrents
+    // are its own: the main page of this origin keeps another list.
+    pump = await Pump.start({ role: 'kiosk', trackers: [], storage: storageModule(), rtcConfig: { iceServers: iceServers() } })
     // kiosk.html?up=KB: an upload cap in kB/s for a screen on a thin uplink; visitors then
     // get more of the folder from each other.
     const up = Number(new URLSearchParams(location.search).get('up'))
