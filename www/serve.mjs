@@ -10,12 +10,12 @@
 import http from 'node:http'
 import { spawnSync } from 'node:child_process'
 import { existsSync, statSync, readdirSync } from 'node:fs'
-import { networkInterfaces } from 'node:os'
 import { extname, join, normalize, resolve, sep, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 // The server entry only: the package root also loads the client and its native WebRTC module.
 import TrackerServer from 'bittorrent-tracker/server'
 import { sendFile } from './serve-range.mjs'
+import { usableUrls, reachableHost } from './serve-urls.mjs'
 import { makeKioskTorrent, kioskRoutes, defaultCacheDir } from './serve-kiosk.mjs'
 
 const WWW = dirname(fileURLToPath(import.meta.url))
@@ -121,15 +121,6 @@ function serveStatic (req, res, pathname, mounts) {
   })
 }
 
-/** A host visitors can reach: the bound one, or this machine's first LAN address for 0.0.0.0. */
-function reachableHost (host) {
-  if (host !== '0.0.0.0' && host !== '::') return host.includes(':') ? `[${host}]` : host
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list || []) if (a.family === 'IPv4' && !a.internal) return a.address
-  }
-  return '127.0.0.1'
-}
-
 function newTracker (quiet) {
   const tracker = new TrackerServer({ http: false, udp: false, stats: false, ws: { noServer: true } })
   tracker.on('error', err => { if (!quiet) console.error('tracker error:', err.message) })
@@ -149,7 +140,8 @@ function closeTracker (tracker) {
 
 /**
  * Starts the static server and the tracker on one port; resolves to
- * { url, trackerUrl, tracker, server, restartTracker, close } and, with `kiosk` (a folder),
+ * { url, urls, trackerUrl, tracker, server, restartTracker, close } (`url`: the first of
+ * `urls`, the addresses a browser can open, see serve-urls.mjs) and, with `kiosk` (a folder),
  * once its torrent is made, { kiosk, kioskCounters } too. `mounts` ({'/prefix/': directory})
  * serves more directories, e.g. test files as web seeds.
  */
@@ -188,10 +180,12 @@ export async function start ({ port = 8080, host = '127.0.0.1', quiet = false, m
     server.listen(port, host, resolve)
   })
   const address = server.address()
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/`
+  const urls = usableUrls(host, address.port)
+  const url = urls[0]
   const trackerUrl = url.replace(/^http/, 'ws') + 'announce'
   const handle = {
     url,
+    urls,
     trackerUrl,
     get tracker () { return tracker },
     server,
@@ -259,8 +253,10 @@ async function main () {
     const built = spawnSync('bash', [join(ROOT, 'build.sh')], { stdio: 'inherit' })
     if (built.status !== 0) process.exit(built.status || 1)
   }
-  const { url, trackerUrl, kiosk } = await start(opts)
+  const { url, urls, trackerUrl, kiosk } = await start(opts)
   console.log(`peerpage is running at ${url}`)
+  for (const other of urls.slice(1)) console.log(`  from other devices: ${other}`)
+  if (urls.length > 1) console.log('  (over plain http a page keeps its pieces in memory, not on disk)')
   console.log(`embedded WebSocket tracker: ${trackerUrl}`)
   if (kiosk) {
     console.log(`kiosk: ${kiosk.name}, ${kiosk.files.length} files, ${kiosk.length} bytes, info hash ${kiosk.infoHash}` +

@@ -9,6 +9,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { start, parseArgs } from '../../www/serve.mjs'
+import { usableUrls, reachableHost } from '../../www/serve-urls.mjs'
 
 let server, port, seedDir
 const seedBytes = randomBytes(100000)
@@ -184,4 +185,34 @@ test('options: --port and --host, PORT from the environment, bad values refused'
   assert.throws(() => parseArgs(['--port', 'x']), /--port/)
   assert.throws(() => parseArgs(['--port', '70000']), /--port/)
   assert.throws(() => parseArgs(['--frobnicate']), /unknown argument/)
+})
+
+// What os.networkInterfaces() gives on a machine with a LAN and a VPN interface.
+const interfaces = {
+  lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }, { address: '::1', family: 'IPv6', internal: true }],
+  eth0: [
+    { address: '192.168.1.20', family: 'IPv4', internal: false },
+    { address: 'fe80::1c2:3ff:fe04:506', family: 'IPv6', internal: false },
+    { address: '2001:db8::20', family: 'IPv6', internal: false }
+  ],
+  tun0: [{ address: '10.8.0.2', family: 'IPv4', internal: false }]
+}
+
+test('a wildcard bind is printed as loopback and each LAN address, never as 0.0.0.0', () => {
+  assert.deepEqual(usableUrls('0.0.0.0', 8080, interfaces), ['http://127.0.0.1:8080/', 'http://192.168.1.20:8080/', 'http://10.8.0.2:8080/'])
+  assert.deepEqual(usableUrls('::', 9000, interfaces),
+    ['http://[::1]:9000/', 'http://192.168.1.20:9000/', 'http://10.8.0.2:9000/', 'http://[2001:db8::20]:9000/'])
+  assert.deepEqual(usableUrls('0.0.0.0', 8080, { lo: interfaces.lo }), ['http://127.0.0.1:8080/'])
+  // A named host is its own address.
+  assert.deepEqual(usableUrls('127.0.0.1', 8080, interfaces), ['http://127.0.0.1:8080/'])
+  assert.deepEqual(usableUrls('::1', 8080, interfaces), ['http://[::1]:8080/'])
+  // The kiosk's join link names the first LAN address.
+  assert.equal(reachableHost('0.0.0.0', interfaces), '192.168.1.20')
+  assert.equal(reachableHost('0.0.0.0', { lo: interfaces.lo }), '127.0.0.1')
+  assert.equal(reachableHost('::1', interfaces), '[::1]')
+})
+
+test('the server started on loopback gives its one URL', () => {
+  assert.deepEqual(server.urls, [server.url])
+  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/)
 })
