@@ -10,16 +10,13 @@
 //! has passed) is not judged: CLTV and CSV are checked against the transaction's own
 //! nLockTime and nSequence, as consensus does.
 
-use super::hash::{hash160, sha256, sha256d, tagged_hash};
+use super::hash::{hash160, sha256, sha256d};
+use super::psbt::taproot::output_key;
 use super::sighash::{tapleaf_hash, SighashCache, TaprootSpend};
 use super::tx::TxOut;
 use super::script::{next_instruction, Instruction};
-use k256::elliptic_curve::ops::MulByGenerator;
 use k256::ecdsa::signature::hazmat::PrehashVerifier;
-use k256::elliptic_curve::point::AffineCoordinates;
-use k256::elliptic_curve::sec1::ToEncodedPoint;
-use k256::elliptic_curve::PrimeField;
-use k256::{ProjectivePoint, PublicKey, Scalar};
+use k256::PublicKey;
 
 /// What the interpreter concluded about one input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -201,8 +198,8 @@ fn verify_taproot(cache: &mut SighashCache<'_>, ctx: &Ctx<'_>, program: &[u8], w
             let leaf_hash = tapleaf_hash(leaf_version, script);
             let root = super::sighash::merkle_root_from_path(leaf_hash, &control[33..]).ok_or(Verdict::Invalid("bad control block"))?;
             let internal: [u8; 32] = control[1..33].try_into().unwrap_or([0; 32]);
-            let (q_x, q_odd) = tweak_point(&internal, &root).ok_or(Verdict::Invalid("bad internal key"))?;
-            if q_x[..] != program[..] || q_odd != (control[0] & 1 == 1) {
+            let (q_x, q_parity) = output_key(&internal, Some(&root)).ok_or(Verdict::Invalid("bad internal key"))?;
+            if q_x[..] != program[..] || q_parity != control[0] & 1 {
                 return invalid("taproot commitment does not match the output key");
             }
             if leaf_version != 0xc0 {
@@ -216,16 +213,6 @@ fn verify_taproot(cache: &mut SighashCache<'_>, ctx: &Ctx<'_>, program: &[u8], w
             witness_clean(&stack)
         }
     }
-}
-
-/// Q = P + H_TapTweak(P ‖ root)·G, with P the even lift of `internal`: (x(Q), Q has odd y).
-fn tweak_point(internal: &[u8; 32], root: &[u8; 32]) -> Option<([u8; 32], bool)> {
-    let p = PublicKey::from_sec1_bytes(&[&[0x02][..], internal].concat()).ok()?;
-    let t: Scalar = Option::from(Scalar::from_repr(tagged_hash("TapTweak", &[internal, root]).into()))?;
-    let q = (p.to_projective() + ProjectivePoint::mul_by_generator(&t)).to_affine();
-    let enc = q.to_encoded_point(true);
-    let x: [u8; 32] = enc.x()?.as_slice().try_into().ok()?;
-    Some((x, bool::from(q.y_is_odd())))
 }
 
 struct TapCtx<'a> {

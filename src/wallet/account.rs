@@ -4,13 +4,11 @@
 use super::error::WalletError;
 use super::hd::{compressed, ExtendedPrivKey, ExtendedPubKey, KeyVersion, VERSIONS};
 use super::path::{DerivationPath, HARDENED};
-use crate::btc::hash::{hash160, tagged_hash};
+use crate::btc::hash::hash160;
+use crate::btc::psbt::taproot::output_key;
 use crate::btc::{Address, Network, Payload};
-use k256::elliptic_curve::ops::MulByGenerator;
 use k256::elliptic_curve::point::AffineCoordinates;
-use k256::elliptic_curve::sec1::ToEncodedPoint;
-use k256::elliptic_curve::PrimeField;
-use k256::{ProjectivePoint, PublicKey, Scalar};
+use k256::PublicKey;
 
 /// How an account's coins are locked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -76,21 +74,8 @@ pub fn x_only(key: &PublicKey) -> [u8; 32] {
 
 /// BIP-86 output key: Q = P + hash_TapTweak(x(P))·G, with P the even-y lift of the key.
 pub fn taproot_output_key(internal: &PublicKey) -> [u8; 32] {
-    let x = x_only(internal);
-    let tweak = tagged_hash("TapTweak", &[&x]);
-    // A tweak ≥ n has probability ~2^-128; treat it as zero rather than panic.
-    let t: Scalar = Option::from(Scalar::from_repr(tweak.into())).unwrap_or(Scalar::ZERO);
-    let mut p = internal.to_projective();
-    if bool::from(internal.as_affine().y_is_odd()) {
-        p = -p;
-    }
-    let q = (p + ProjectivePoint::mul_by_generator(&t)).to_affine();
-    let encoded = q.to_encoded_point(true);
-    let mut out = [0u8; 32];
-    if let Some(x) = encoded.x() {
-        out.copy_from_slice(x);
-    }
-    out
+    // `None` only for a tweak ≥ n (probability ~2^-128): no key then, never a panic.
+    output_key(&x_only(internal), None).map_or([0; 32], |(q, _)| q)
 }
 
 /// One account: its key origin and extended public key. Addresses need no private key.
