@@ -240,7 +240,7 @@ fn run_tapscript(
     if stack.len() > 1000 {
         return invalid("stack too large");
     }
-    Exec { cache, ctx, sigversion: SigVersion::Tapscript { leaf_hash }, tap: Some(tap), script_code: Vec::new() }.run(script, stack, false)
+    Exec { cache, ctx, sigversion: SigVersion::Tapscript { leaf_hash }, tap: Some(tap), script_code: Vec::new(), digests: Vec::new() }.run(script, stack, false)
 }
 
 fn is_op_success(op: u8) -> bool {
@@ -248,7 +248,7 @@ fn is_op_success(op: u8) -> bool {
 }
 
 fn run(cache: &mut SighashCache<'_>, ctx: &Ctx<'_>, script: &[u8], stack: &mut Vec<Vec<u8>>, sigversion: SigVersion, push_only: bool) -> Res<()> {
-    Exec { cache, ctx, sigversion, tap: None, script_code: Vec::new() }.run(script, stack, push_only)
+    Exec { cache, ctx, sigversion, tap: None, script_code: Vec::new(), digests: Vec::new() }.run(script, stack, push_only)
 }
 
 struct Exec<'c, 'a, 's, 't, 'u> {
@@ -258,6 +258,8 @@ struct Exec<'c, 'a, 's, 't, 'u> {
     tap: Option<&'t mut TapCtx<'u>>,
     /// The script being run: what legacy and BIP-143 signatures commit to (no separators).
     script_code: Vec<u8>,
+    /// ECDSA digests of `script_code` by hash type, so CHECKMULTISIG hashes once.
+    digests: Vec<(u8, [u8; 32])>,
 }
 
 /// Script numbers: little-endian sign-magnitude, minimally encoded, at most `max_len` bytes.
@@ -321,6 +323,7 @@ impl Exec<'_, '_, '_, '_, '_> {
             return invalid("script too large");
         }
         self.script_code = script.to_vec();
+        self.digests.clear();
         let mut exec: Vec<bool> = Vec::new();
         let mut pos = 0;
         let mut ops = 0;
@@ -575,8 +578,19 @@ impl Exec<'_, '_, '_, '_, '_> {
     }
 
     fn check_ecdsa(&mut self, sig: &[u8], key: &[u8]) -> Res<bool> {
+        let Some(prepared) = self.prepare_ecdsa(sig)? else { return Ok(false) };
+        if !self.verify_ecdsa(key, &prepared)? {
+            return invalid("ECDSA signature does not verify (NULLFAIL)");
+        }
+        Ok(true)
+    }
+
+    /// A signature's own checks (Core's `CheckSignatureEncoding`, and CONST_SCRIPTCODE) and
+    /// the digest it signs: done once per signature, however many keys it is tried on.
+    /// `None`: the empty signature, which checks nothing.
+    fn prepare_ecdsa(&mut self, sig: &[u8]) -> Res<Option<PreparedSig>> {
         if sig.is_empty() {
-            return Ok(false);
+            return Ok(None);
         }
         // CONST_SCRIPTCODE: a legacy script containing its own signature would need
         // FindAndDelete, which BIP-322 forbids.
@@ -590,6 +604,19 @@ impl Exec<'_, '_, '_, '_, '_> {
         if hash_type != SIGHASH_ALL {
             return invalid("signature hash type other than SIGHASH_ALL");
         }
+        let Ok(der) = k256::ecdsa::Signature::from_der(&sig[..sig.len() - 1]) else {
+            return invalid("signature r or s out of range");
+        };
+        if der.normalize_s().is_some() {
+            return invalid("signature S not low (LOW_S)");
+        }
+        let digest = self.ecdsa_digest(hash_type)?;
+        Ok(Some(PreparedSig { der, digest }))
+    }
+
+    /// Whether a prepared signature is by `key`; a key of a bad encoding is an error
+    /// (Core's `CheckPubKeyEncoding`: compressed only in segwit).
+    fn verify_ecdsa(&self, key: &[u8], sig: &PreparedSig) -> Res<bool> {
         let key_ok = match (key.len(), key.first()) {
             (33, Some(2 | 3)) => true,
             (65, Some(4)) => self.sigversion == SigVersion::Base,
@@ -598,30 +625,24 @@ impl Exec<'_, '_, '_, '_, '_> {
         if !key_ok {
             return invalid("public key not compressed (or malformed)");
         }
-        let Ok(der) = k256::ecdsa::Signature::from_der(&sig[..sig.len() - 1]) else {
-            return invalid("signature r or s out of range");
-        };
-        if der.normalize_s().is_some() {
-            return invalid("signature S not low (LOW_S)");
-        }
-        let digest = self.ecdsa_digest()?;
-        let ok = PublicKey::from_sec1_bytes(key)
-            .map(|k| k256::ecdsa::VerifyingKey::from(&k).verify_prehash(&digest, &der).is_ok())
-            .unwrap_or(false);
-        if !ok {
-            return invalid("ECDSA signature does not verify (NULLFAIL)");
-        }
-        Ok(true)
+        Ok(PublicKey::from_sec1_bytes(key)
+            .map(|k| k256::ecdsa::VerifyingKey::from(&k).verify_prehash(&sig.digest, &sig.der).is_ok())
+            .unwrap_or(false))
     }
 
-    fn ecdsa_digest(&mut self) -> Res<[u8; 32]> {
-        let code = self.script_code.clone();
+    /// The legacy or BIP-143 digest for `hash_type`, computed once per script run.
+    fn ecdsa_digest(&mut self, hash_type: u8) -> Res<[u8; 32]> {
+        if let Some(&(_, d)) = self.digests.iter().find(|(t, _)| *t == hash_type) {
+            return Ok(d);
+        }
         let index = self.ctx.index;
         let result = match self.sigversion {
-            SigVersion::Base => self.cache.legacy(index, &code, u32::from(SIGHASH_ALL)),
-            _ => self.cache.segwit_v0(index, &code, self.ctx.spent[index].value, u32::from(SIGHASH_ALL)),
+            SigVersion::Base => self.cache.legacy(index, &self.script_code, u32::from(hash_type)),
+            _ => self.cache.segwit_v0(index, &self.script_code, self.ctx.spent[index].value, u32::from(hash_type)),
         };
-        result.map_err(|_| Verdict::Invalid("signature hash failed"))
+        let digest = result.map_err(|_| Verdict::Invalid("signature hash failed"))?;
+        self.digests.push((hash_type, digest));
+        Ok(digest)
     }
 
     fn checkmultisig(&mut self, stack: &mut Vec<Vec<u8>>) -> Res<bool> {
@@ -645,18 +666,24 @@ impl Exec<'_, '_, '_, '_, '_> {
         // from the first pushed, each signature matching a later key than the one before.
         let (mut k, mut s) = (0usize, 0usize);
         let (keys_in_order, sigs_in_order): (Vec<_>, Vec<_>) = (keys.iter().rev().collect(), sigs.iter().rev().collect());
+        // The signature being matched, checked and hashed once for all the keys it meets.
+        let mut current: Option<PreparedSig> = None;
         while s < sigs_in_order.len() {
             if keys_in_order.len() - k < sigs_in_order.len() - s {
                 break;
             }
-            let sig = sigs_in_order[s];
-            if sig.is_empty() {
-                break;
-            }
+            let prepared = match current {
+                Some(ref p) => p,
+                None => match self.prepare_ecdsa(sigs_in_order[s])? {
+                    Some(p) => current.insert(p),
+                    None => break,
+                },
+            };
             // A signature that fails against this key is tried on the next key (Core's loop);
             // NULLFAIL only bites if the whole check fails with non-empty signatures.
-            if self.check_ecdsa_soft(sig, keys_in_order[k])? {
+            if self.verify_ecdsa(keys_in_order[k], prepared)? {
                 s += 1;
+                current = None;
             }
             k += 1;
         }
@@ -666,13 +693,12 @@ impl Exec<'_, '_, '_, '_, '_> {
         }
         Ok(ok)
     }
+}
 
-    fn check_ecdsa_soft(&mut self, sig: &[u8], key: &[u8]) -> Res<bool> {
-        match self.check_ecdsa(sig, key) {
-            Err(Verdict::Invalid("ECDSA signature does not verify (NULLFAIL)")) => Ok(false),
-            other => other,
-        }
-    }
+/// An ECDSA signature past its encoding checks, with the digest it must sign.
+struct PreparedSig {
+    der: k256::ecdsa::Signature,
+    digest: [u8; 32],
 }
 
 fn check_schnorr(

@@ -217,3 +217,28 @@ fn published_signatures_verify_and_a_flipped_byte_is_caught() {
         }
     }
 }
+
+#[test]
+fn the_interpreter_judges_bip174_multisig_spends_signature_order_included() {
+    use peerpage::btc::interpreter::{verify_input, Verdict};
+    use peerpage::btc::sighash::SighashCache;
+    use peerpage::btc::tx::TxOut;
+    let w = &vectors("bip174_psbt_vectors.json")["workflow"];
+    let combined = Psbt::from_bytes(&psbt_hex(&w["combiner"])).unwrap();
+    let spent: Vec<TxOut> = combined.spent_outputs().into_iter().map(Option::unwrap).collect();
+    let tx = peerpage::btc::Transaction::from_bytes(&unhex(w["extractor"]["expected_tx_hex"].as_str().unwrap())).unwrap();
+    let verdicts = |tx: &peerpage::btc::Transaction| {
+        let mut cache = SighashCache::new(tx);
+        (0..2).map(|i| verify_input(&mut cache, i, &spent)).collect::<Vec<_>>()
+    };
+    // Input 0: P2SH 2-of-2 (legacy); input 1: P2SH-P2WSH 2-of-2.
+    assert_eq!(verdicts(&tx), vec![Verdict::Valid, Verdict::Valid]);
+    // CHECKMULTISIG matches signatures to keys in order: swapped, they fail (NULLFAIL).
+    let mut swapped = tx.clone();
+    swapped.inputs[1].witness.swap(1, 2);
+    assert_eq!(verdicts(&swapped)[1], Verdict::Invalid("CHECKMULTISIG failed with non-empty signatures (NULLFAIL)"));
+    // One signature of the two, with an empty one for the other: not enough.
+    let mut short = tx.clone();
+    short.inputs[1].witness[2].clear();
+    assert!(matches!(verdicts(&short)[1], Verdict::Invalid(_)));
+}
