@@ -7,15 +7,21 @@ const mismatch = message => Object.assign(new Error(message), { code: 'pump.file
 /**
  * Places `entries` ([{file, path: string[]}], e.g. create.js fileEntries) at the offsets of
  * the torrent's files in `info` (core.info). An entry matches a file by its path below the
- * torrent's name, or with the name in front (a folder pick); failing that, entries given one
- * per file in the torrent's order match by position. Every file must match one of its exact
- * size. Returns {files: [{file, offset}], gaps: [{offset, length}]}: the gaps are the bytes
- * no file covers (pad files), in order.
+ * torrent's name, or with the name in front (a folder pick), or else as the one entry of
+ * that file's name and size (files picked without their folders). Failing that, entries
+ * given one per file in the torrent's order match by position. Every file must match one of
+ * its exact size. Returns {files: [{file, offset}], gaps: [{offset, length}]}: the gaps are
+ * the bytes no file covers (pad files), in order.
  */
 export function placeFiles (info, entries) {
   const byPath = new Map(entries.map(e => [e.path.join('/'), e]))
-  let matched = info.files.map(f => byPath.get(f.path) ?? byPath.get(`${info.name}/${f.path}`))
-  if (matched.some(e => !e)) {
+  const byLeaf = f => {
+    const leaf = f.path.split('/').pop()
+    const same = entries.filter(e => e.path[e.path.length - 1] === leaf && e.file.size === f.length)
+    return same.length === 1 ? same[0] : undefined
+  }
+  let matched = info.files.map(f => byPath.get(f.path) ?? byPath.get(`${info.name}/${f.path}`) ?? byLeaf(f))
+  if (matched.some(e => !e) || new Set(matched).size < matched.length) {
     if (entries.length !== info.files.length) throw mismatch(`these are not the files of ${info.name}`)
     matched = entries
   }

@@ -24,10 +24,11 @@ function bencode (v) {
 }
 
 /**
- * A torrent named 'padded' of `files` ([{path, data}]) as a BEP 47 client makes it: each file
- * but the last followed by a pad file up to the next piece boundary (the last too, `tailPad`).
+ * The info dict of a torrent named 'padded' of `files` ([{path, data}]) as a BEP 47 client
+ * makes it: each file but the last followed by a pad file up to the next piece boundary (the
+ * last too, `tailPad`).
  */
-function paddedTorrent (files, { tailPad = false } = {}) {
+function paddedInfo (files, { tailPad = false } = {}) {
   const list = []
   const parts = []
   files.forEach(({ path, data }, i) => {
@@ -42,7 +43,18 @@ function paddedTorrent (files, { tailPad = false } = {}) {
   const data = Buffer.concat(parts)
   const pieces = []
   for (let at = 0; at < data.length; at += PIECE) pieces.push(createHash('sha1').update(data.subarray(at, at + PIECE)).digest())
-  return bencode({ info: { files: list, name: 'padded', 'piece length': PIECE, pieces: Buffer.concat(pieces) } })
+  return { files: list, name: 'padded', 'piece length': PIECE, pieces: Buffer.concat(pieces) }
+}
+
+const paddedTorrent = (files, options) => bencode({ info: paddedInfo(files, options) })
+const infoHash = (files, options) => createHash('sha1').update(bencode(paddedInfo(files, options))).digest('hex')
+
+/** Writes `files` under root/padded/ as they would be on disk. */
+function writeFolder (root, files) {
+  for (const { path, data } of files) {
+    mkdirSync(join(root, 'padded', ...path.slice(0, -1)), { recursive: true })
+    writeFileSync(join(root, 'padded', ...path), data)
+  }
 }
 
 let server, peer
@@ -95,10 +107,7 @@ test('a padded .torrent and its files picked from disk seed; a leecher verifies 
     const torrent = paddedTorrent(files, { tailPad: true })
     const root = mkdtempSync(join(tmpdir(), 'peerpage-padded-'))
     try {
-      for (const { path, data } of files) {
-        mkdirSync(join(root, 'padded', ...path.slice(0, -1)), { recursive: true })
-        writeFileSync(join(root, 'padded', ...path), data)
-      }
+      writeFolder(root, files)
       // The seeder picks the folder from disk, as a user does with a folder input.
       await peer.page.evaluate(() => {
         const input = Object.assign(document.createElement('input'), { type: 'file', id: 'pick-padded', webkitdirectory: true })
@@ -142,3 +151,34 @@ test('a padded .torrent and its files picked from disk seed; a leecher verifies 
       rmSync(root, { recursive: true, force: true })
     }
   })
+
+test('the add flow seeds a padded .torrent picked together with its files', { timeout: 60000 }, async () => {
+  const files = [
+    { path: ['a.bin'], data: randomBytes(30000) },
+    { path: ['sub', 'b.bin'], data: randomBytes(50000) }
+  ]
+  const root = mkdtempSync(join(tmpdir(), 'peerpage-padded-'))
+  try {
+    writeFolder(root, files)
+    writeFileSync(join(root, 'padded.torrent'), paddedTorrent(files))
+    const hash = infoHash(files)
+    // "Create from files…" with the .torrent among the files (picked without their folders).
+    await peer.page.setInputFiles('#create-files', [join(root, 'padded.torrent'), join(root, 'padded', 'a.bin'), join(root, 'padded', 'sub', 'b.bin')])
+    await peer.page.waitForSelector(`#torrent-list li[data-info-hash="${hash}"]`)
+    assert.equal(await peer.page.isVisible('#error'), false, 'no error shown')
+    const got = await peer.run(async (pump, hash) => {
+      const id = pump.idOf(hash)
+      const hex = async bytes => Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), b => b.toString(16).padStart(2, '0')).join('')
+      const out = { complete: pump.stats(id).complete, files: [] }
+      for (const f of pump.info(id).files) out.files.push([f.index, f.path, await hex(await pump.readRange(id, f.index, 0, f.length))])
+      await pump.remove(id, { deleteData: true })
+      return out
+    }, hash)
+    assert.equal(got.complete, true)
+    const sha256 = data => createHash('sha256').update(data).digest('hex')
+    assert.deepEqual(got.files, [[0, 'a.bin', sha256(files[0].data)], [2, 'sub/b.bin', sha256(files[1].data)]])
+    assert.deepEqual(peer.errors, [])
+  } finally {
+    rmSync(root, { recursive: true, force: true })
+  }
+})

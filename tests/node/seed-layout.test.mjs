@@ -30,6 +30,14 @@ test('files are placed at their offsets by path; the pads are the gaps', () => {
   assert.deepEqual(picked.files, [{ file: a, offset: 0 }, { file: b, offset: 16384 }])
 })
 
+test('files picked without their folders match by name and size', () => {
+  const got = placeFiles(info, [{ file: b, path: ['b.bin'] }, { file: a, path: ['a.bin'] }, { file: { size: 7 }, path: ['b.bin.txt'] }])
+  assert.deepEqual(got.files, [{ file: a, offset: 0 }, { file: b, offset: 16384 }])
+  // Two torrent files of one name and size cannot both take the one entry of that name.
+  const twins = { name: 't', length: 20, files: [{ path: 'x/f', length: 10, offset: 0 }, { path: 'y/f', length: 10, offset: 10 }] }
+  assert.throws(() => placeFiles(twins, [{ file: { size: 10 }, path: ['f'] }]), { code: 'pump.files-mismatch' })
+})
+
 test('files named otherwise match by position, one per torrent file', () => {
   const got = placeFiles(info, [{ file: a, path: ['x'] }, { file: b, path: ['y'] }])
   assert.deepEqual(got.files, [{ file: a, offset: 0 }, { file: b, offset: 16384 }])

@@ -122,6 +122,37 @@ export class AddFlow {
     if (id !== undefined) this.joined(id, { view, torrentBytes: torrent, fileName })
   }
 
+  /**
+   * Seeds files the user already has under a .torrent made elsewhere (with BEP 47 pad files
+   * or not): the pump places each file by path or name and checks its size.
+   */
+  async seedWithTorrent (torrentFile, files) {
+    this.clearError()
+    let data, view
+    try {
+      data = new Uint8Array(await torrentFile.arrayBuffer())
+      view = parseTorrent(data)
+    } catch (err) {
+      $('torrent').hidden = true
+      return this.showError(describeError(err, `Could not read ${torrentFile.name}`))
+    }
+    showTorrent(view, { torrentBytes: data, fileName: torrentFile.name })
+    if (!this.pump) return
+    try {
+      const id = await this.pump.seedFiles(files, { torrent: data })
+      this.joined(id, { view, torrentBytes: data, fileName: torrentFile.name })
+    } catch (err) {
+      this.showError(describeError(err, `Could not seed ${view.name || torrentFile.name} from these files`))
+    }
+  }
+
+  /** Picked or dropped files: one .torrent among them seeds the rest under it; else create. */
+  addFiles ({ name, files }) {
+    const torrents = files.filter(f => /\.torrent$/i.test(f.file.name))
+    if (torrents.length === 1 && files.length > 1) return this.seedWithTorrent(torrents[0].file, files.filter(f => f !== torrents[0]))
+    return this.createFromFiles(files, name)
+  }
+
   wire () {
     $('magnet-form').addEventListener('submit', ev => {
       ev.preventDefault()
@@ -135,8 +166,7 @@ export class AddFlow {
     })
     for (const id of ['create-files', 'create-folder']) {
       $(id).addEventListener('change', ev => {
-        const { name, files } = normaliseFiles(ev.target.files)
-        this.createFromFiles(files, name)
+        this.addFiles(normaliseFiles(ev.target.files))
         ev.target.value = ''
       })
     }
@@ -163,8 +193,7 @@ export class AddFlow {
       const text = ev.dataTransfer.getData('text/plain')
       if (!dropped.length && text) return this.openMagnet(text)
       try {
-        const { name, files } = await filesFromDrop(ev.dataTransfer.items)
-        this.createFromFiles(files, name)
+        this.addFiles(await filesFromDrop(ev.dataTransfer.items))
       } catch (err) {
         this.showError(describeError(err, 'Could not read the dropped files'))
       }
