@@ -406,10 +406,7 @@ impl Client {
     }
 
     fn left(&self, id: TorrentId) -> Option<u64> {
-        let swarm = self.engine.swarm(id)?;
-        swarm.metadata()?;
-        let (have, wanted) = swarm.byte_progress();
-        Some(wanted.saturating_sub(have))
+        self.engine.swarm(id)?.bytes_left()
     }
 
     /// Moves engine outputs to the queue. Tracker-relevant events (metadata, completion,
@@ -470,30 +467,25 @@ impl Client {
         }
     }
 
-    /// Progress and wanted offers of every torrent, for the next announces.
+    /// Progress and wanted offers of every torrent, for the next announces. Runs after
+    /// every input and timer, so it reads running counters and copies nothing.
     fn refresh_trackers(&mut self) {
         let room = self.engine.max_connections().saturating_sub(self.engine.peer_count() + self.conns.len());
-        let ids: Vec<TorrentId> = self.torrents.keys().copied().collect();
-        for id in ids {
-            let Some(entry) = self.torrents.get(&id) else { continue };
+        for (&id, entry) in &self.torrents {
             let Some(swarm) = self.engine.swarm(id) else { continue };
             let stats = swarm.stats();
+            let complete = swarm.is_complete();
             // A seed whose every tracker counts no leechers has no one to offer to; another
             // seed would only connect to part again.
-            let idle_seed = swarm.is_complete() && {
-                let status = self.trackers.status(entry.info_hash);
-                !status.is_empty() && status.iter().all(|s| s.counts.is_some_and(|(_, leechers)| leechers == 0))
-            };
+            let idle_seed = complete && self.trackers.reports_no_leechers(entry.info_hash);
             let wanted = if entry.paused || idle_seed {
                 0
             } else {
                 TARGET_PEERS.saturating_sub(stats.peers as usize + self.conns.count_for(id)).min(room)
             };
-            let left = self.left(id);
-            self.trackers.set_progress(entry.info_hash, stats.uploaded, stats.downloaded, left);
+            self.trackers.set_progress(entry.info_hash, stats.uploaded, stats.downloaded, swarm.bytes_left());
             self.trackers.set_wanted_offers(entry.info_hash, wanted);
-            let hungry = !entry.paused && !swarm.is_complete() && stats.peers == 0;
-            self.trackers.set_hungry(entry.info_hash, hungry);
+            self.trackers.set_hungry(entry.info_hash, !entry.paused && !complete && stats.peers == 0);
         }
     }
 

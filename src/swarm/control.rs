@@ -1,5 +1,5 @@
 //! What the user and storage change from outside: pause, rate limits, extra web seeds, a
-//! piece storage lost, and byte counts of progress.
+//! piece storage lost.
 
 use super::{PeerKey, Swarm};
 use crate::wire::Message;
@@ -54,10 +54,9 @@ impl Swarm {
     pub fn handle_piece_missing(&mut self, piece: u32) {
         self.reads_pending.remove(&piece);
         self.cache.retain(|(p, _)| *p != piece);
-        if !self.have.clear(piece) {
+        if !self.unmark_have(piece) {
             return;
         }
-        self.stats.pieces_have = self.have.count();
         self.complete_sent = false;
         let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
         for key in keys {
@@ -73,27 +72,5 @@ impl Swarm {
         }
         let now = self.clock;
         self.fill_all_requests(now);
-    }
-
-    /// Bytes of verified pieces, and bytes of the pieces wanted (skipped files excluded).
-    pub fn byte_progress(&self) -> (u64, u64) {
-        let Some(meta) = &self.meta else { return (0, 0) };
-        let mut have = 0;
-        let mut wanted = 0;
-        for p in meta.layout.pieces() {
-            let size = u64::from(meta.layout.piece_size(p));
-            if self.have.has(p.get()) {
-                have += size;
-            }
-            if self.picker.priority(p.get()) > super::Priority::Skip || self.have.has(p.get()) {
-                wanted += size;
-            }
-        }
-        (have, wanted)
-    }
-
-    /// Whether every wanted piece is verified (false before the metadata).
-    pub fn is_complete(&self) -> bool {
-        self.meta.is_some() && !self.picker.wants_any(&self.have)
     }
 }

@@ -6,6 +6,9 @@
 //! - a block is in some peer's `in_flight` iff its [`partial::PartialPiece`] says it is
 //!   requested (`requests.rs` keeps both in step on send, arrival, timeout, reject, close);
 //! - `have` only ever gains verified pieces (`requests.rs::finish_piece`);
+//! - `progress` is the byte total of `have` and of the wanted pieces: `have` changes only
+//!   through `mark_have`/`unmark_have`, priorities only through `reprioritize`, the metadata
+//!   recounts (`progress.rs`);
 //! - the picker's availability is the sum of the connected peers' bitfields
 //!   (`messages.rs` adds, `handle_close` removes).
 
@@ -14,6 +17,7 @@ mod messages;
 pub mod partial;
 pub mod peer;
 pub mod picker;
+mod progress;
 pub mod rate;
 mod requests;
 mod upload;
@@ -30,6 +34,7 @@ use crate::wire::PeerId;
 use partial::PartialPiece;
 pub use peer::{PeerKey, PeerSession};
 pub use picker::{Picker, Priority};
+pub use progress::Progress;
 use rate::{Gate, Meter, SharedLimits};
 pub use views::{PeerView, WebSeedView};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -167,6 +172,8 @@ pub struct Swarm {
     fetcher: MetadataFetcher<PeerKey>,
     have: Bitfield,
     picker: Picker,
+    /// Bytes of `have` and of wanted pieces, kept as pieces and priorities change.
+    progress: Progress,
     peers: BTreeMap<PeerKey, PeerSession>,
     partial: BTreeMap<u32, PartialPiece>,
     /// Pieces kept for uploads, oldest first.
@@ -224,6 +231,7 @@ impl Swarm {
             fetcher: MetadataFetcher::new(info_hash),
             have: Bitfield::new(0),
             picker: Picker::new(0),
+            progress: Progress::default(),
             peers: BTreeMap::new(),
             partial: BTreeMap::new(),
             cache: VecDeque::new(),
@@ -261,7 +269,8 @@ impl Swarm {
         self.stats.pieces_total = n;
         self.stats.pieces_have = self.have.count();
         self.meta = Some(meta);
-        self.complete_sent = self.have.is_complete();
+        self.recount_progress();
+        self.complete_sent = self.is_complete();
         self.rebuild_web_seeds();
     }
 
@@ -310,11 +319,6 @@ impl Swarm {
         self.banned.contains(id)
     }
 
-    /// The picker, to set file priorities and the streaming window.
-    pub fn picker_mut(&mut self) -> &mut Picker {
-        &mut self.picker
-    }
-
     /// Sets one file's priority (`Skip` to leave it out). Pieces shared with a wanted
     /// neighbour stay wanted.
     pub fn set_file_priority(&mut self, file: usize, priority: Priority) {
@@ -325,7 +329,7 @@ impl Swarm {
             .flat_map(|f| meta.layout.file_pieces(f))
             .filter(|p| range.contains(p))
             .collect();
-        self.picker.set_priority(range, priority, &shared);
+        self.reprioritize(range.clone(), |picker| picker.set_priority(range, priority, &shared));
         self.fill_all_requests_now();
     }
 
@@ -351,7 +355,12 @@ impl Swarm {
             (None, Some(_)) => true,
             (_, None) => false,
         };
-        self.picker.set_window(window);
+        // Pieces leaving or joining the window change priority (a skipped edge piece is wanted
+        // while in it).
+        let mut affected: Vec<u32> = self.picker.window().iter().chain(&window).copied().collect();
+        affected.sort_unstable();
+        affected.dedup();
+        self.reprioritize(affected.into_iter(), |picker| picker.set_window(window));
         if seek {
             self.cancel_outside_window();
         }

@@ -211,8 +211,7 @@ impl Swarm {
             return;
         }
         self.judge_suspects(index, &part);
-        self.have.set(index);
-        self.stats.pieces_have = self.have.count();
+        self.mark_have(index);
         let data = part.into_data();
         self.cache_piece(index, data.clone());
         self.emit(SwarmOutput::StorePiece { piece: index, data });
@@ -225,7 +224,7 @@ impl Swarm {
             }
             self.update_interest(*key);
         }
-        if !self.complete_sent && !self.picker.wants_any(&self.have) {
+        if !self.complete_sent && self.is_complete() {
             self.complete_sent = true;
             self.emit(SwarmOutput::Complete);
             // Seeds don't need seeds: close links to peers that have everything too.

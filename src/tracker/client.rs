@@ -451,6 +451,13 @@ impl Trackers {
         self.out.pop_front()
     }
 
+    /// Whether every tracker of a torrent reported its swarm has no leechers (false while
+    /// none announces it or one has not answered yet).
+    pub fn reports_no_leechers(&self, info_hash: InfoHash) -> bool {
+        let mut counts = self.trackers.iter().filter_map(|t| t.entries.iter().find(|e| e.info_hash == info_hash)).map(|e| e.announcer.counts).peekable();
+        counts.peek().is_some() && counts.all(|c| c.is_some_and(|(_, leechers)| leechers == 0))
+    }
+
     /// Per-tracker state of a torrent, for the UI.
     pub fn status(&self, info_hash: InfoHash) -> Vec<TrackerStatus> {
         let mut out = Vec::new();
