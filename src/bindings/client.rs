@@ -4,7 +4,7 @@
 
 use super::{js_error, to_js};
 use crate::client::{Client, ClientOutput, ConnId, PeerSource};
-use crate::engine::{PeerKey, TorrentId};
+use crate::engine::{Event, Output, PeerKey, TorrentId};
 use crate::error::{CoreError, Fault};
 use crate::swarm::Priority;
 use crate::time::Instant;
@@ -143,10 +143,33 @@ impl Out {
     }
 }
 
+fn engine_output(out: Output) -> Out {
+    match out {
+        Output::Send { peer, bytes } => Out::new("send").set("peer", peer.0 as f64).bytes("bytes", &bytes),
+        Output::ClosePeer { peer, reason } => Out::new("close-peer").set("peer", peer.0 as f64).set("reason", reason),
+        Output::StorePiece { torrent, piece, data } => {
+            Out::new("store-piece").set("torrent", torrent.0).set("piece", piece).bytes("data", &data)
+        }
+        Output::ReadPiece { torrent, piece } => Out::new("read-piece").set("torrent", torrent.0).set("piece", piece),
+        Output::HttpGet { torrent, id, url, start, end_inclusive } => Out::new("http-get")
+            .set("torrent", torrent.0)
+            .set("request", id as f64)
+            .set("url", url)
+            .set("start", start as f64)
+            .set("end", end_inclusive as f64),
+        Output::Event(Event::MetadataReady(torrent)) => Out::new("metadata").set("torrent", torrent.0),
+        Output::Event(Event::PieceVerified(torrent, piece)) => Out::new("verified").set("torrent", torrent.0).set("piece", piece),
+        Output::Event(Event::HashFailed(torrent, piece)) => Out::new("hash-failed").set("torrent", torrent.0).set("piece", piece),
+        Output::Event(Event::Complete(torrent)) => Out::new("complete").set("torrent", torrent.0),
+        Output::Event(Event::Banned(torrent, peer_id)) => {
+            Out::new("banned").set("torrent", torrent.0).set("peerId", crate::metainfo::hex(&peer_id.0))
+        }
+    }
+}
+
 fn output(out: ClientOutput) -> JsValue {
     let o = match out {
-        ClientOutput::Send { peer, bytes } => Out::new("send").set("peer", peer.0 as f64).bytes("bytes", &bytes),
-        ClientOutput::ClosePeer { peer, reason } => Out::new("close-peer").set("peer", peer.0 as f64).set("reason", reason),
+        ClientOutput::Engine(out) => engine_output(out),
         ClientOutput::TrackerConnect { url } => Out::new("tracker-connect").set("url", url),
         ClientOutput::TrackerClose { url } => Out::new("tracker-close").set("url", url),
         ClientOutput::TrackerSend { url, text } => Out::new("tracker-send").set("url", url).set("text", text),
@@ -156,21 +179,6 @@ fn output(out: ClientOutput) -> JsValue {
         }
         ClientOutput::ApplyAnswer { conn, sdp } => Out::new("apply-answer").set("conn", conn.0).set("sdp", sdp),
         ClientOutput::DropConn { conn } => Out::new("drop-conn").set("conn", conn.0),
-        ClientOutput::StorePiece { torrent, piece, data } => {
-            Out::new("store-piece").set("torrent", torrent.0).set("piece", piece).bytes("data", &data)
-        }
-        ClientOutput::ReadPiece { torrent, piece } => Out::new("read-piece").set("torrent", torrent.0).set("piece", piece),
-        ClientOutput::HttpGet { torrent, request, url, start, end_inclusive } => Out::new("http-get")
-            .set("torrent", torrent.0)
-            .set("request", request as f64)
-            .set("url", url)
-            .set("start", start as f64)
-            .set("end", end_inclusive as f64),
-        ClientOutput::Metadata { torrent } => Out::new("metadata").set("torrent", torrent.0),
-        ClientOutput::Verified { torrent, piece } => Out::new("verified").set("torrent", torrent.0).set("piece", piece),
-        ClientOutput::HashFailed { torrent, piece } => Out::new("hash-failed").set("torrent", torrent.0).set("piece", piece),
-        ClientOutput::Complete { torrent } => Out::new("complete").set("torrent", torrent.0),
-        ClientOutput::Banned { torrent, peer_id } => Out::new("banned").set("torrent", torrent.0).set("peerId", crate::metainfo::hex(&peer_id.0)),
         ClientOutput::PeerCount { torrent } => Out::new("peer-count").set("torrent", torrent.0),
     };
     o.0.into()

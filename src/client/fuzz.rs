@@ -2,7 +2,7 @@
 //! bytes and made-up handles, gives typed errors and never panics.
 
 use super::{Client, ClientOutput, ConnId};
-use crate::engine::{PeerKey, TorrentId};
+use crate::engine::{Output, PeerKey, TorrentId};
 use crate::time::Instant;
 use crate::wire::PeerId;
 
@@ -79,12 +79,12 @@ pub fn fuzz_client(data: &[u8]) {
                 ClientOutput::CreateOffer { conn, .. } | ClientOutput::AcceptOffer { conn, .. } => {
                     let _ = c.conn_sdp(conn, "v=0 sdp".into(), at);
                 }
-                ClientOutput::ReadPiece { torrent, piece } => {
+                ClientOutput::Engine(Output::ReadPiece { torrent, piece }) => {
                     let size = if piece == 2 { 40_000 - 2 * 16_384 } else { 16_384 };
                     let _ = c.piece_read(torrent, piece, vec![0; size], at);
                 }
-                ClientOutput::HttpGet { torrent, request, .. } => {
-                    let _ = c.http_response(torrent, request, 206, &[1, 2, 3], at);
+                ClientOutput::Engine(Output::HttpGet { torrent, id, .. }) => {
+                    let _ = c.http_response(torrent, id, 206, &[1, 2, 3], at);
                 }
                 _ => {}
             }

@@ -414,38 +414,26 @@ impl Client {
     fn drain_engine(&mut self, now: Option<Instant>) {
         let mut trackers_care = false;
         while let Some(out) = self.engine.poll_output() {
-            let mapped = match out {
-                Output::Send { peer, bytes } => ClientOutput::Send { peer, bytes },
-                Output::ClosePeer { peer, reason } => {
-                    if let Some(torrent) = self.peers.remove(&peer) {
-                        self.out.push_back(ClientOutput::ClosePeer { peer, reason });
-                        ClientOutput::PeerCount { torrent }
-                    } else {
-                        ClientOutput::ClosePeer { peer, reason }
-                    }
-                }
-                Output::StorePiece { torrent, piece, data } => ClientOutput::StorePiece { torrent, piece, data },
-                Output::ReadPiece { torrent, piece } => ClientOutput::ReadPiece { torrent, piece },
-                Output::HttpGet { torrent, id, url, start, end_inclusive } => {
-                    ClientOutput::HttpGet { torrent, request: id, url, start, end_inclusive }
-                }
-                Output::Event(Event::MetadataReady(torrent)) => {
+            let gone = match &out {
+                Output::ClosePeer { peer, .. } => self.peers.remove(peer),
+                Output::Event(Event::MetadataReady(_)) => {
                     trackers_care = true;
-                    ClientOutput::Metadata { torrent }
+                    None
                 }
-                Output::Event(Event::PieceVerified(torrent, piece)) => ClientOutput::Verified { torrent, piece },
-                Output::Event(Event::HashFailed(torrent, piece)) => ClientOutput::HashFailed { torrent, piece },
                 Output::Event(Event::Complete(torrent)) => {
-                    if let (Some(now), Some(hash)) = (now, self.torrents.get(&torrent).map(|e| e.info_hash)) {
+                    if let (Some(now), Some(hash)) = (now, self.torrents.get(torrent).map(|e| e.info_hash)) {
                         self.refresh_trackers();
                         self.trackers.completed(hash, now);
                     }
                     trackers_care = true;
-                    ClientOutput::Complete { torrent }
+                    None
                 }
-                Output::Event(Event::Banned(torrent, peer_id)) => ClientOutput::Banned { torrent, peer_id },
+                _ => None,
             };
-            self.out.push_back(mapped);
+            self.out.push_back(ClientOutput::Engine(out));
+            if let Some(torrent) = gone {
+                self.out.push_back(ClientOutput::PeerCount { torrent });
+            }
         }
         if let (true, Some(now)) = (trackers_care, now) {
             self.settle_trackers(now);

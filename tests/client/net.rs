@@ -4,7 +4,7 @@
 //! bandwidth, all on a virtual clock.
 
 use peerpage::client::{Client, ClientOutput, ConnId};
-use peerpage::engine::{PeerKey, TorrentId};
+use peerpage::engine::{Event, Output, PeerKey, TorrentId};
 use peerpage::time::Instant;
 use peerpage::tracker::{from_binary_string, to_binary_string};
 use peerpage::wire::PeerId;
@@ -154,8 +154,8 @@ impl Net {
         while let Some(out) = self.nodes[i].client.poll_output() {
             let now = self.now;
             match out {
-                ClientOutput::Send { peer, bytes } => self.transmit(i, peer, bytes),
-                ClientOutput::ClosePeer { peer, .. } => self.close_link(i, peer),
+                ClientOutput::Engine(Output::Send { peer, bytes }) => self.transmit(i, peer, bytes),
+                ClientOutput::Engine(Output::ClosePeer { peer, .. }) => self.close_link(i, peer),
                 ClientOutput::TrackerConnect { url } => {
                     assert_eq!(url, TRACKER.trim_end_matches('/'));
                     self.push(now + self.latency_ms, Ev::SocketOpen(i));
@@ -186,24 +186,21 @@ impl Net {
                 ClientOutput::DropConn { conn } => {
                     self.nodes[i].conns.remove(&conn);
                 }
-                ClientOutput::StorePiece { torrent, piece, data } => {
+                ClientOutput::Engine(Output::StorePiece { torrent, piece, data }) => {
                     self.nodes[i].storage.insert((torrent, piece), data);
                 }
-                ClientOutput::ReadPiece { torrent, piece } => match self.nodes[i].storage.get(&(torrent, piece)).cloned() {
+                ClientOutput::Engine(Output::ReadPiece { torrent, piece }) => match self.nodes[i].storage.get(&(torrent, piece)).cloned() {
                     Some(data) => self.nodes[i].client.piece_read(torrent, piece, data, Instant(now)).unwrap(),
                     None => self.nodes[i].client.piece_missing(torrent, piece, Instant(now)).unwrap(),
                 },
-                ClientOutput::HttpGet { torrent, request, .. } => {
-                    self.nodes[i].client.http_response(torrent, request, 0, &[], Instant(now)).unwrap();
+                ClientOutput::Engine(Output::HttpGet { torrent, id, .. }) => {
+                    self.nodes[i].client.http_response(torrent, id, 0, &[], Instant(now)).unwrap();
                 }
-                ClientOutput::Complete { torrent } => {
+                ClientOutput::Engine(Output::Event(Event::Complete(torrent))) => {
                     self.nodes[i].completed.insert(torrent);
                 }
-                ClientOutput::Banned { .. } => self.nodes[i].banned += 1,
-                ClientOutput::Metadata { .. }
-                | ClientOutput::Verified { .. }
-                | ClientOutput::HashFailed { .. }
-                | ClientOutput::PeerCount { .. } => {}
+                ClientOutput::Engine(Output::Event(Event::Banned(..))) => self.nodes[i].banned += 1,
+                ClientOutput::Engine(Output::Event(_)) | ClientOutput::PeerCount { .. } => {}
             }
         }
     }

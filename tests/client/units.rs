@@ -4,7 +4,7 @@
 use super::net::{bin, TRACKER};
 use crate::sim::make_torrent;
 use peerpage::client::{Client, ClientOutput, ConnId};
-use peerpage::engine::{EngineConfig, PeerKey};
+use peerpage::engine::{EngineConfig, Output, PeerKey};
 use peerpage::error::CoreError;
 use peerpage::time::Instant;
 use peerpage::wire::PeerId;
@@ -176,8 +176,8 @@ fn torrent_file_and_resume_snapshot_round_trip() {
         let gets: Vec<_> = outs
             .into_iter()
             .filter_map(|o| match o {
-                ClientOutput::HttpGet { request, url, start, end_inclusive, .. } => Some((request, url, start, end_inclusive)),
-                ClientOutput::StorePiece { .. } => {
+                ClientOutput::Engine(Output::HttpGet { id, url, start, end_inclusive, .. }) => Some((id, url, start, end_inclusive)),
+                ClientOutput::Engine(Output::StorePiece { .. }) => {
                     stored += 1;
                     None
                 }
