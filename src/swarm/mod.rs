@@ -201,7 +201,8 @@ pub struct Swarm {
     extra_web_seeds: Vec<String>,
     /// Paused: no requests, no uploads, no web seeds (the engine closed its peers).
     paused: bool,
-    /// The latest time an input brought (for work done in inputs that carry none).
+    /// The latest time an input brought (for work done in inputs that carry none); the
+    /// rate gate keeps no clock of its own.
     clock: Instant,
     /// This torrent's and the global rate limits.
     gate: Gate,

@@ -133,8 +133,6 @@ pub struct Gate {
     pub global: SharedLimits,
     /// This gate in the global queues.
     id: u64,
-    /// The latest refill time.
-    now: Instant,
 }
 
 impl Gate {
@@ -145,12 +143,11 @@ impl Gate {
             g.next_gate += 1;
             g.next_gate
         };
-        Gate { local: Limits::default(), global, id, now: Instant(0) }
+        Gate { local: Limits::default(), global, id }
     }
 
     /// Refills both at `now`.
     pub fn refill(&mut self, now: Instant) {
-        self.now = self.now.max(now);
         for dir in [Direction::Down, Direction::Up] {
             self.local.bucket(dir).refill(now);
             self.global.borrow_mut().bucket(dir).refill(now);
@@ -158,8 +155,9 @@ impl Gate {
     }
 
     /// Whether both buckets allow a send in direction `dir`, and it is this torrent's turn
-    /// at the global one. If not, this torrent keeps (or takes) its place in the queue.
-    pub fn allows(&mut self, dir: Direction) -> bool {
+    /// at the global one. If not, this torrent keeps (or takes) its place in the queue,
+    /// stamped `now` (the owner's clock, as given to the last refill).
+    pub fn allows(&mut self, dir: Direction, now: Instant) -> bool {
         if !self.local.bucket(dir).allows() {
             return false;
         }
@@ -171,7 +169,7 @@ impl Gate {
         // A queued torrent asks again by the time tokens come back; one that did not for a
         // while (paused, removed, nothing left to ask) loses its place.
         let stale = Millis((2 * MIN_BURST * 1000 / rate).max(1000));
-        let (id, now) = (self.id, self.now);
+        let id = self.id;
         let open = g.bucket(dir).allows();
         let queue = g.queue(dir);
         queue.retain(|&(k, seen)| k == id || now - seen <= stale);

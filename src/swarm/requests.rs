@@ -65,7 +65,7 @@ impl Swarm {
             if peer.free_slots() == 0 || peer.have.is_none() {
                 return;
             }
-            if !self.gate.allows(super::rate::Direction::Down) {
+            if !self.gate.allows(super::rate::Direction::Down, self.clock) {
                 self.throttled(super::rate::Direction::Down);
                 return;
             }

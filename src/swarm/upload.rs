@@ -69,7 +69,7 @@ impl Swarm {
             return Served::Nothing;
         }
         let Some(&req) = peer.upload_queue.front() else { return Served::Nothing };
-        if !self.gate.allows(super::rate::Direction::Up) {
+        if !self.gate.allows(super::rate::Direction::Up, self.clock) {
             self.throttled(super::rate::Direction::Up);
             return Served::Throttled;
         }

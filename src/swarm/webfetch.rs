@@ -21,7 +21,7 @@ impl Swarm {
             if seed.piece.is_some() || now < seed.backoff_until || self.banned.contains(&seed.id) {
                 continue;
             }
-            if !self.gate.allows(super::rate::Direction::Down) {
+            if !self.gate.allows(super::rate::Direction::Down, self.clock) {
                 self.throttled(super::rate::Direction::Down);
                 return;
             }
