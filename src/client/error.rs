@@ -25,6 +25,12 @@ pub enum ClientError {
     BadSnapshot,
 }
 
+impl ClientError {
+    /// A torrent handle we did not make or already removed (the engine's error, so both
+    /// layers give JS one code).
+    pub(crate) const UNKNOWN_TORRENT: ClientError = ClientError::Engine(EngineError::UnknownTorrent);
+}
+
 impl From<EngineError> for ClientError {
     fn from(e: EngineError) -> Self {
         ClientError::Engine(e)

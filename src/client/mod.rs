@@ -32,7 +32,7 @@ use crate::swarm::Priority;
 use crate::time::Instant;
 use crate::tracker::{TrackerOutput, TrackerStatus, Trackers};
 use crate::wire::PeerId;
-use conns::{Conns, Side};
+use conns::{Conn, Conns, Side};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Peers each torrent looks for (WebTorrent keeps up to 55 connections per torrent; each
@@ -152,7 +152,7 @@ impl Client {
     pub fn add_magnet(&mut self, link: &str, now: Instant) -> Result<TorrentId, ClientError> {
         let magnet = Magnet::parse(link).map_err(ClientError::Metainfo)?;
         let id = self.engine.add_magnet(link)?;
-        let info_hash = self.engine.swarm(id).map(|s| s.info_hash()).ok_or(ClientError::Engine(crate::engine::EngineError::UnknownTorrent))?;
+        let info_hash = self.engine.swarm(id).map(|s| s.info_hash()).ok_or(ClientError::UNKNOWN_TORRENT)?;
         let entry = Entry {
             info_hash,
             tiers: self.tiers_or_default(magnet.trackers.iter().map(|u| vec![u.clone()]).collect()),
@@ -166,7 +166,7 @@ impl Client {
 
     /// Removes a torrent: `stopped` to its trackers, its peers and connections closed.
     pub fn remove_torrent(&mut self, id: TorrentId, now: Instant) -> Result<(), ClientError> {
-        let entry = self.torrents.remove(&id).ok_or(ClientError::Engine(crate::engine::EngineError::UnknownTorrent))?;
+        let entry = self.torrents.remove(&id).ok_or(ClientError::UNKNOWN_TORRENT)?;
         self.drop_conns_of(id);
         self.trackers.remove_torrent(entry.info_hash, now);
         self.engine.remove_torrent(id);
@@ -211,16 +211,16 @@ impl Client {
     }
 
     fn entry(&self, id: TorrentId) -> Result<&Entry, ClientError> {
-        self.torrents.get(&id).ok_or(ClientError::Engine(crate::engine::EngineError::UnknownTorrent))
+        self.torrents.get(&id).ok_or(ClientError::UNKNOWN_TORRENT)
     }
 
     fn entry_mut(&mut self, id: TorrentId) -> Result<&mut Entry, ClientError> {
-        self.torrents.get_mut(&id).ok_or(ClientError::Engine(crate::engine::EngineError::UnknownTorrent))
+        self.torrents.get_mut(&id).ok_or(ClientError::UNKNOWN_TORRENT)
     }
 
     fn swarm(&self, id: TorrentId) -> Result<&crate::swarm::Swarm, ClientError> {
         self.entry(id)?;
-        self.engine.swarm(id).ok_or(ClientError::Engine(crate::engine::EngineError::UnknownTorrent))
+        self.engine.swarm(id).ok_or(ClientError::UNKNOWN_TORRENT)
     }
 
     /// Sets one file's priority.
@@ -288,8 +288,7 @@ impl Client {
             Side::Theirs { url, peer_id, offer } => {
                 let info_hash = self.entry(c.torrent)?.info_hash;
                 if !self.trackers.send_answer(&url, info_hash, peer_id, offer, &sdp) {
-                    self.conns.remove(conn);
-                    self.out.push_back(ClientOutput::DropConn { conn });
+                    self.drop_conn(conn);
                 }
             }
         }
@@ -299,10 +298,7 @@ impl Client {
 
     /// A connection failed before its channel opened.
     pub fn conn_failed(&mut self, conn: ConnId, now: Instant) -> Result<(), ClientError> {
-        let c = self.conns.remove(conn).ok_or(ClientError::UnknownConn)?;
-        if let Side::Ours { offer, .. } = c.side {
-            self.trackers.forget_offer(offer);
-        }
+        self.forget_conn(conn).ok_or(ClientError::UnknownConn)?;
         self.settle(now);
         Ok(())
     }
@@ -310,10 +306,7 @@ impl Client {
     /// A connection's data channel opened: it becomes a peer. Fails with the engine's
     /// budget error when every slot is taken (close the channel then).
     pub fn conn_open(&mut self, conn: ConnId, now: Instant) -> Result<PeerKey, ClientError> {
-        let c = self.conns.remove(conn).ok_or(ClientError::UnknownConn)?;
-        if let Side::Ours { offer, .. } = c.side {
-            self.trackers.forget_offer(offer);
-        }
+        let c = self.forget_conn(conn).ok_or(ClientError::UnknownConn)?;
         let peer = self.engine.peer_connected(c.torrent, now)?;
         self.peers.insert(peer, c.torrent);
         self.out.push_back(ClientOutput::PeerCount { torrent: c.torrent });
@@ -371,12 +364,7 @@ impl Client {
     /// The timer fired.
     pub fn handle_timeout(&mut self, now: Instant) {
         for conn in self.conns.expired(now) {
-            if let Some(c) = self.conns.remove(conn) {
-                if let Side::Ours { offer, .. } = c.side {
-                    self.trackers.forget_offer(offer);
-                }
-                self.out.push_back(ClientOutput::DropConn { conn });
-            }
+            self.drop_conn(conn);
         }
         if self.engine.poll_timeout().is_some_and(|t| t <= now) {
             self.engine.handle_timeout(now);
@@ -398,9 +386,23 @@ impl Client {
 
     fn drop_conns_of(&mut self, id: TorrentId) {
         for conn in self.conns.of_torrent(id) {
-            if let Some(Side::Ours { offer, .. }) = self.conns.remove(conn).map(|c| c.side) {
-                self.trackers.forget_offer(offer);
-            }
+            self.drop_conn(conn);
+        }
+    }
+
+    /// Forgets a pending connection, and its offer at the trackers (JS reported it failed
+    /// or open, so it needs no word).
+    fn forget_conn(&mut self, conn: ConnId) -> Option<Conn> {
+        let c = self.conns.remove(conn)?;
+        if let Side::Ours { offer, .. } = c.side {
+            self.trackers.forget_offer(offer);
+        }
+        Some(c)
+    }
+
+    /// Gives up a pending connection: forgotten, and JS told to destroy it.
+    fn drop_conn(&mut self, conn: ConnId) {
+        if self.forget_conn(conn).is_some() {
             self.out.push_back(ClientOutput::DropConn { conn });
         }
     }
@@ -502,8 +504,7 @@ impl Client {
                 let Some(conn) = self.conns.by_offer(&offer_id) else { return };
                 let Some(torrent) = self.conns.get(conn).map(|c| c.torrent) else { return };
                 if !self.keep_our_offer(torrent, &peer_id) {
-                    self.conns.remove(conn);
-                    self.out.push_back(ClientOutput::DropConn { conn });
+                    self.drop_conn(conn);
                     return;
                 }
                 if let Some(c) = self.conns.get_mut(conn) {
@@ -518,8 +519,7 @@ impl Client {
                 let Some(conn) = self.conns.by_offer(&offer_id) else { return };
                 let answered = self.conns.get(conn).is_some_and(|c| matches!(c.side, Side::Ours { answered: Some(_), .. }));
                 if !answered {
-                    self.conns.remove(conn);
-                    self.out.push_back(ClientOutput::DropConn { conn });
+                    self.drop_conn(conn);
                 }
             }
             TrackerOutput::IncomingOffer { url, info_hash, peer_id, offer_id, sdp } => {
@@ -543,8 +543,7 @@ impl Client {
         }
         let Some(rival) = self.conns.answering(torrent, peer) else { return true };
         if self.peer_id.0 < peer.0 {
-            self.conns.remove(rival);
-            self.out.push_back(ClientOutput::DropConn { conn: rival });
+            self.drop_conn(rival);
             true
         } else {
             false
