@@ -6,24 +6,10 @@ import init, { version } from './pkg/peerpage.js'
 import { describeError } from './ui/format.js'
 import { wireTabs } from './ui/tabs.js'
 import { AddFlow } from './ui/add.js'
-import * as opfs from './storage/opfs.js'
-import * as memory from './storage/memory.js'
 
 const $ = id => document.getElementById(id)
 /** The embedded tracker served on the same port as the page (www/serve.mjs). */
 export const DEFAULT_TRACKER = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/announce`
-
-// STUN servers as WebTorrent uses them by default; a page on loopback needs none (and may
-// have no DNS). localStorage['peerpage.iceServers'] (JSON RTCIceServer[]) overrides both.
-const DEFAULT_ICE = [{ urls: ['stun:stun.l.google.com:19302', 'stun:global.stun.twilio.com:3478'] }]
-
-function iceServers () {
-  try {
-    const saved = localStorage.getItem('peerpage.iceServers')
-    if (saved) return JSON.parse(saved)
-  } catch {}
-  return /^(127\.|localhost$|\[::1\]$)/.test(location.hostname) ? [] : DEFAULT_ICE
-}
 
 function showError (text) {
   const box = $('error')
@@ -46,9 +32,10 @@ async function startPump () {
     return null
   }
   try {
-    const storage = opfs.available() ? opfs : memory
-    const pump = await Pump.start({ trackers: [DEFAULT_TRACKER], storage, rtcConfig: { iceServers: iceServers() } })
-    document.body.dataset.storage = storage.kind
+    // The pump's defaults: OPFS storage (memory where it is missing), and ICE servers by
+    // where the page is (none on loopback, else public STUN; localStorage can override).
+    const pump = await Pump.start({ trackers: [DEFAULT_TRACKER] })
+    document.body.dataset.storage = pump.storageKind
     const { startStreaming } = await import('./stream/register.js')
     const streaming = await startStreaming(pump).catch(() => false)
     document.body.dataset.streaming = String(streaming)

@@ -6,8 +6,6 @@
 
 import init from '../pkg/peerpage.js'
 import { Pump } from '../pump.js'
-import * as opfs from '../storage/opfs.js'
-import * as memory from '../storage/memory.js'
 import { drawQr } from './qr.js'
 import { bytes, rate, describeError } from './format.js'
 import { SwarmSpeed } from './kiosk-swarm.js'
@@ -41,9 +39,6 @@ async function kioskRecord () {
     await new Promise(resolve => setTimeout(resolve, 1000))
   }
 }
-
-// OPFS keeps the pieces on disk across reloads; the heap store only where OPFS is missing.
-const storageModule = () => opfs.available() ? opfs : memory
 
 /** A kiosk serves its own LAN: host candidates are enough and it may have no internet, so no
  * STUN unless localStorage['peerpage.iceServers'] (JSON RTCIceServer[]) names some. */
@@ -155,8 +150,9 @@ async function boot () {
     startKioskWallet().catch(err => console.warn('kiosk tip address:', err.message))
     status('starting the peer…')
     // No default trackers: the torrent names the server's own. The kiosk's saved torrents
-    // are its own: the main page of this origin keeps another list.
-    pump = await Pump.start({ role: 'kiosk', trackers: [], storage: storageModule(), rtcConfig: { iceServers: iceServers() } })
+    // are its own: the main page of this origin keeps another list. Storage is the pump's
+    // default: OPFS keeps the pieces across reloads (the heap only where OPFS is missing).
+    pump = await Pump.start({ role: 'kiosk', trackers: [], rtcConfig: { iceServers: iceServers() } })
     // kiosk.html?up=KB: an upload cap in kB/s for a screen on a thin uplink; visitors then
     // get more of the folder from each other.
     const up = Number(new URLSearchParams(location.search).get('up'))
