@@ -36,6 +36,16 @@ impl Amount {
     pub fn checked_sum(amounts: impl IntoIterator<Item = Amount>) -> Option<Amount> {
         amounts.into_iter().try_fold(Amount::ZERO, Amount::checked_add)
     }
+    /// The amount in BTC as a bare decimal, as BIP-21 writes it: at most 8 decimals, no
+    /// trailing zeros, no exponent, no unit (`0.0001`, `21`).
+    pub fn to_btc_string(self) -> String {
+        let (whole, frac) = (self.0 / SAT_PER_BTC, self.0 % SAT_PER_BTC);
+        if frac == 0 {
+            return whole.to_string();
+        }
+        let digits = format!("{frac:08}");
+        format!("{whole}.{}", digits.trim_end_matches('0'))
+    }
     /// Whether this is within `MAX_MONEY` (Core's `MoneyRange`).
     pub fn is_money_range(self) -> bool {
         self.0 <= MAX_MONEY
@@ -45,13 +55,6 @@ impl Amount {
 /// Shows BTC with 8 decimals and the trailing zeros removed, e.g. `0.0001 BTC`.
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let whole = self.0 / SAT_PER_BTC;
-        let frac = self.0 % SAT_PER_BTC;
-        if frac == 0 {
-            write!(f, "{whole} BTC")
-        } else {
-            let digits = format!("{frac:08}");
-            write!(f, "{whole}.{} BTC", digits.trim_end_matches('0'))
-        }
+        write!(f, "{} BTC", self.to_btc_string())
     }
 }

@@ -75,17 +75,6 @@ impl CoreError for UriError {
     }
 }
 
-/// Formats an amount as BIP-21 wants: BTC, a dot, no trailing zeros, no exponent.
-pub fn format_btc(amount: Amount) -> String {
-    let sat = amount.to_sat();
-    let (whole, frac) = (sat / SAT_PER_BTC, sat % SAT_PER_BTC);
-    if frac == 0 {
-        return whole.to_string();
-    }
-    let digits = format!("{frac:08}");
-    format!("{whole}.{}", digits.trim_end_matches('0'))
-}
-
 /// Reads a decimal BTC amount (`"0.0015"`, `"21"`, `".5"`): at most 8 decimals, ≤ 21M BTC.
 pub fn parse_btc(text: &str) -> Option<Amount> {
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
@@ -172,7 +161,7 @@ impl PaymentUri {
             out.push_str(&crate::percent::percent_encode(value));
         };
         if let Some(amount) = self.amount {
-            param(&mut out, "amount", &format_btc(amount));
+            param(&mut out, "amount", &amount.to_btc_string());
         }
         if let Some(label) = &self.label {
             param(&mut out, "label", label);

@@ -1,6 +1,6 @@
 //! Receive/change chains with a gap limit, and BIP-21 payment URIs.
 
-use peerpage::btc::bip21::{format_btc, parse_btc, PaymentUri, UriError};
+use peerpage::btc::bip21::{parse_btc, PaymentUri, UriError};
 use peerpage::btc::{Address, Amount, Network};
 use peerpage::error::CoreError;
 use peerpage::wallet::chain::scan;
@@ -83,7 +83,8 @@ fn bip21_round_trips_and_refuses_bad_requests() {
     let text = u.to_uri();
     assert_eq!(text, format!("bitcoin:{BIP84_RECEIVE_0}?amount=0.000015&label=Caf%C3%A9%20%26%20bar%20%2F%2050%25%20off%3F"));
     assert_eq!(uri(&text).unwrap(), u);
-    assert_eq!(format_btc(Amount::from_sat(2_100_000_000_000_000)), "21000000");
+    assert_eq!(Amount::from_sat(2_100_000_000_000_000).to_btc_string(), "21000000");
+    assert_eq!(Amount::from_sat(1_500).to_string(), "0.000015 BTC");
     for bad in ["1e-3", "0.000000001", "-1", "21000000.00000001", "", ".", "1,5", "0x10", " 1"] {
         assert_eq!(parse_btc(bad), None, "{bad:?}");
     }

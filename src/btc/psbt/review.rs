@@ -141,13 +141,16 @@ fn is_segwit_v0(input: &Input, spk: &[u8]) -> bool {
     }
 }
 
-/// Our key among `keys` (ECDSA) and its source.
+/// The source of our key among `keys` (ECDSA) that `spk` pays. The script is checked
+/// first (hashing only); the owner, who may derive a key to answer, is asked only then.
 fn our_ecdsa_key<'a>(
     keys: &'a std::collections::BTreeMap<Vec<u8>, KeySource>,
+    spk: &[u8],
+    redeem: Option<&Vec<u8>>,
+    witness: Option<&Vec<u8>>,
     owner: &dyn KeyOwner,
-) -> impl Iterator<Item = (&'a Vec<u8>, &'a KeySource)> + 'a {
-    let owned: Vec<_> = keys.iter().filter(|(k, s)| owner.owns(k, s)).collect();
-    owned.into_iter()
+) -> Option<&'a KeySource> {
+    keys.iter().filter(|(k, _)| script_pays_key(spk, k, redeem, witness)).find(|(k, s)| owner.owns(k, s)).map(|(_, s)| s)
 }
 
 /// Whether `spk` pays `key` alone (P2PKH, P2WPKH, P2SH-P2WPKH, BIP-86 P2TR) or a
@@ -195,9 +198,8 @@ fn input_owner(input: &Input, spk: Option<&[u8]>, owner: &dyn KeyOwner) -> Optio
             return taproot_ours(spk, input.tap_internal_key.as_ref(), input.tap_merkle_root, &input.tap_bip32_derivation, owner)
                 .map(KeySource::path_string);
         }
-        return our_ecdsa_key(&input.bip32_derivation, owner)
-            .find(|(k, _)| script_pays_key(spk, k, input.redeem_script.as_ref(), input.witness_script.as_ref()))
-            .map(|(_, s)| s.path_string());
+        return our_ecdsa_key(&input.bip32_derivation, spk, input.redeem_script.as_ref(), input.witness_script.as_ref(), owner)
+            .map(KeySource::path_string);
     }
     None
 }
@@ -211,9 +213,7 @@ fn output_owner<'a>(output: &'a Output, owner: &dyn KeyOwner) -> Option<&'a KeyS
         };
         return taproot_ours(spk, output.tap_internal_key.as_ref(), root, &output.tap_bip32_derivation, owner);
     }
-    our_ecdsa_key(&output.bip32_derivation, owner)
-        .find(|(k, _)| script_pays_key(spk, k, output.redeem_script.as_ref(), output.witness_script.as_ref()))
-        .map(|(_, s)| s)
+    our_ecdsa_key(&output.bip32_derivation, spk, output.redeem_script.as_ref(), output.witness_script.as_ref(), owner)
 }
 
 /// Mainnet and test-network version bytes of public extended keys (BIP-32, SLIP-132).
@@ -249,7 +249,10 @@ fn address_of(spk: &[u8], network: Network) -> Option<String> {
 /// Reviews `psbt` for a wallet on `network` whose keys `owner` recognises.
 pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
     let mut warnings = Vec::new();
+    // Built once: the spent outputs (each may hash a whole previous transaction) and the
+    // unsigned transaction serve the amounts, the size, the signature checks and the txid.
     let spent = psbt.spent_outputs();
+    let tx = psbt.unsigned_tx().ok();
     let mut inputs = Vec::with_capacity(psbt.inputs.len());
     for (i, (input, out)) in psbt.inputs.iter().zip(&spent).enumerate() {
         let spk = out.as_ref().map(|o| o.script_pubkey.as_slice());
@@ -344,7 +347,7 @@ pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
         }
         _ => None,
     };
-    let weight = estimated_weight(psbt, &spent);
+    let weight = tx.as_ref().and_then(|tx| estimated_weight(psbt, tx, &spent));
     if weight.is_none() && spent.iter().all(Option::is_some) {
         warnings.push(warn("unknown-size", None, None, "an input's final size cannot be estimated; the fee rate is unknown".into()));
     }
@@ -380,15 +383,16 @@ pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
         ));
     }
 
-    for i in psbt.invalid_signatures() {
+    let invalid = tx.as_ref().map_or_else(Vec::new, |tx| psbt.invalid_signatures_in(tx, &spent));
+    for i in invalid {
         warnings.push(warn("invalid-signature", Some(i), None, format!("input {i}: a signature in this PSBT does not verify")));
     }
 
-    let lock_time = psbt.lock_time().ok();
+    let lock_time = tx.as_ref().map(|tx| tx.lock_time);
     if lock_time.is_none() {
         warnings.push(warn("locktime-conflict", None, None, "inputs need both a height and a time lock; no lock time satisfies them".into()));
     }
-    let txid = psbt.unsigned_tx().ok().map(|tx| tx.txid().to_string());
+    let txid = tx.as_ref().map(|tx| tx.txid().to_string());
     Review {
         version: psbt.version,
         network: network.name(),

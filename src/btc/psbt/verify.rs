@@ -6,7 +6,7 @@ use super::{Input, Psbt};
 use crate::btc::hash::{hash160, sha256};
 use crate::btc::script::{self, ScriptKind};
 use crate::btc::sighash::{SighashCache, TaprootSpend};
-use crate::btc::tx::TxOut;
+use crate::btc::tx::{Transaction, TxOut};
 
 /// The script an ECDSA signature signs (BIP-143's scriptCode, or the legacy one).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,11 +92,16 @@ impl Psbt {
     /// computed (their UTXO data is missing) are not judged.
     pub fn invalid_signatures(&self) -> Vec<usize> {
         let Ok(tx) = self.unsigned_tx() else { return Vec::new() };
-        let spent = self.spent_outputs();
+        self.invalid_signatures_in(&tx, &self.spent_outputs())
+    }
+
+    /// [`Self::invalid_signatures`] for a caller that has built the unsigned transaction
+    /// and the spent outputs already.
+    pub(super) fn invalid_signatures_in(&self, tx: &Transaction, spent: &[Option<TxOut>]) -> Vec<usize> {
         let all: Option<Vec<TxOut>> = spent.iter().cloned().collect();
-        let mut cache = SighashCache::new(&tx);
+        let mut cache = SighashCache::new(tx);
         let mut bad = Vec::new();
-        for (i, (input, out)) in self.inputs.iter().zip(&spent).enumerate() {
+        for (i, (input, out)) in self.inputs.iter().zip(spent).enumerate() {
             let Some(out) = out else { continue };
             if input.is_finalized() {
                 continue;

@@ -8,7 +8,8 @@
 
 use super::{Input, Psbt};
 use crate::btc::script::{instructions, Instruction, ScriptKind};
-use crate::btc::tx::TxOut;
+use crate::btc::encoding::compact_size_len;
+use crate::btc::tx::{Transaction, TxOut};
 
 /// ECDSA DER with low S plus the sighash byte, at most.
 const ECDSA_SIG: usize = 72;
@@ -119,14 +120,18 @@ fn shape(input: &Input, spent: Option<&TxOut>) -> Option<Shape> {
     }
 }
 
-/// Estimated weight units of the signed transaction, or `None` when some input spends a
-/// script we cannot size (or its UTXO is missing).
-pub(super) fn estimated_weight(psbt: &Psbt, spent: &[Option<TxOut>]) -> Option<usize> {
-    let mut tx = psbt.unsigned_tx().ok()?;
-    for ((txin, input), spent) in tx.inputs.iter_mut().zip(&psbt.inputs).zip(spent) {
+/// Estimated weight units of `tx` (the PSBT's unsigned transaction) once signed, or `None`
+/// when some input spends a script we cannot size (or its UTXO is missing). Counted, not
+/// built: BIP-141's weight is the size without witnesses × 4 plus the witness bytes.
+pub(super) fn estimated_weight(psbt: &Psbt, tx: &Transaction, spent: &[Option<TxOut>]) -> Option<usize> {
+    let var_len = |n: usize| compact_size_len(n as u64) + n;
+    let (mut base, mut witness, mut any_witness) = (tx.base_size(), 0, false);
+    for ((txin, input), spent) in tx.inputs.iter().zip(&psbt.inputs).zip(spent) {
         let s = shape(input, spent.as_ref())?;
-        txin.script_sig = vec![0; s.script_sig];
-        txin.witness = s.witness.into_iter().map(|n| vec![0; n]).collect();
+        base = base - var_len(txin.script_sig.len()) + var_len(s.script_sig);
+        witness += compact_size_len(s.witness.len() as u64) + s.witness.iter().map(|&n| var_len(n)).sum::<usize>();
+        any_witness |= !s.witness.is_empty();
     }
-    Some(tx.weight())
+    // The BIP-144 marker and flag, and the stacks, only when some input has a witness.
+    Some(base * 4 + if any_witness { 2 + witness } else { 0 })
 }
