@@ -162,9 +162,18 @@ test('the add flow seeds a padded .torrent picked together with its files', { ti
     writeFolder(root, files)
     writeFileSync(join(root, 'padded.torrent'), paddedTorrent(files))
     const hash = infoHash(files)
-    // "Create from files…" with the .torrent among the files (picked without their folders).
-    await peer.page.setInputFiles('#create-files', [join(root, 'padded.torrent'), join(root, 'padded', 'a.bin'), join(root, 'padded', 'sub', 'b.bin')])
+    // The .torrent opened alone joins its swarm (nobody has it yet)...
+    await peer.page.setInputFiles('#torrent-file', join(root, 'padded.torrent'))
     await peer.page.waitForSelector(`#torrent-list li[data-info-hash="${hash}"]`)
+    assert.equal(await peer.run((pump, hash) => pump.stats(pump.idOf(hash)).complete, hash), false)
+    // ...then "Create from files…" with the .torrent among its files (picked without their
+    // folders) seeds them in its place.
+    await peer.page.setInputFiles('#create-files', [join(root, 'padded.torrent'), join(root, 'padded', 'a.bin'), join(root, 'padded', 'sub', 'b.bin')])
+    await peer.page.waitForFunction(hash => {
+      const id = window.__pump.idOf(hash)
+      return id !== undefined && window.__pump.stats(id).complete
+    }, hash)
+    assert.equal(await peer.page.locator(`#torrent-list li[data-info-hash="${hash}"]`).count(), 1)
     assert.equal(await peer.page.isVisible('#error'), false, 'no error shown')
     const got = await peer.run(async (pump, hash) => {
       const id = pump.idOf(hash)

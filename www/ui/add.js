@@ -124,7 +124,8 @@ export class AddFlow {
 
   /**
    * Seeds files the user already has under a .torrent made elsewhere (with BEP 47 pad files
-   * or not): the pump places each file by path or name and checks its size.
+   * or not): the pump places each file by path or name and checks its size. The same torrent
+   * already in the pump (e.g. opened alone, so downloading) is replaced by the seed.
    */
   async seedWithTorrent (torrentFile, files) {
     this.clearError()
@@ -139,6 +140,8 @@ export class AddFlow {
     showTorrent(view, { torrentBytes: data, fileName: torrentFile.name })
     if (!this.pump) return
     try {
+      const existing = this.pump.idOf(view.infoHash)
+      if (existing !== undefined) await this.pump.remove(existing)
       const id = await this.pump.seedFiles(files, { torrent: data })
       this.joined(id, { view, torrentBytes: data, fileName: torrentFile.name })
     } catch (err) {
