@@ -55,7 +55,7 @@ fn main() {
         assert_eq!(report.signatures, n as usize);
         let started = Instant::now();
         let mut p = Psbt::from_bytes(&signed).unwrap();
-        let done = p.finalize();
+        let done = p.finalize().unwrap();
         let tx = p.extract().unwrap().to_bytes();
         finalize_ms.push(started.elapsed().as_secs_f64() * 1e3);
         assert!(done.complete && !tx.is_empty());

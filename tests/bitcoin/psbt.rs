@@ -135,7 +135,7 @@ fn bip174_combiner_finalizer_and_extractor_roles_byte_for_byte() {
     mixed.combine(&signed[1].to_version(2).unwrap()).unwrap();
     assert_eq!(mixed, combined);
 
-    let report = combined.finalize();
+    let report = combined.finalize().unwrap();
     assert_eq!((report.finalized, report.complete), (vec![0, 1], true));
     assert_eq!(hex(&combined.to_bytes()), hex(&psbt_hex(&w["finalizer"])));
     let tx = combined.extract().unwrap();
@@ -148,9 +148,22 @@ fn bip174_combiner_finalizer_and_extractor_roles_byte_for_byte() {
 
     // A single signer's PSBT cannot be finalized (2-of-2 multisig needs both) nor extracted.
     let mut half = signed[0].clone();
-    let report = half.finalize();
+    let report = half.finalize().unwrap();
     assert!(!report.complete && report.pending.len() == 2, "{report:?}");
     assert_eq!(half.extract(), Err(PsbtError::NotFinalized(0)));
+
+    // A cosigner's signature that does not verify (P2SH 2-of-2, P2SH-P2WSH 2-of-2): the
+    // finalizer refuses, naming the input, and changes nothing.
+    let good = Psbt::from_bytes(&psbt_hex(&w["combiner"])).unwrap();
+    for i in 0..2 {
+        for k in 0..2 {
+            let mut bad = good.clone();
+            bad.inputs[i].partial_sigs.values_mut().nth(k).unwrap()[12] ^= 0x10;
+            let before = bad.clone();
+            assert_eq!(bad.finalize(), Err(PsbtError::InvalidSignature(i)));
+            assert_eq!(bad, before);
+        }
+    }
 }
 
 #[test]

@@ -90,7 +90,7 @@ fn review_shows_values_owners_change_fee_and_the_size_once_signed() {
     // The estimate bounds the real signed size from above, by a byte per ECDSA signature.
     let mut signed = psbt.clone();
     sign(&store, &mut signed, &SignOptions::default()).unwrap();
-    signed.finalize();
+    signed.finalize().unwrap();
     let tx = signed.extract().unwrap();
     let estimate = r.estimated_vsize.unwrap() as usize;
     assert!(estimate >= tx.vsize() && estimate <= tx.vsize() + 6, "estimate {estimate}, real {}", tx.vsize());

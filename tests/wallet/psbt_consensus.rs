@@ -4,7 +4,7 @@
 //! accepted, and each is rejected once one byte of one of its signatures is flipped.
 
 use peerpage::btc::psbt::taproot::output_key;
-use peerpage::btc::psbt::{Input, KeySource, Output, Psbt, TapKeySource};
+use peerpage::btc::psbt::{Input, KeySource, Output, Psbt, PsbtError, TapKeySource};
 use peerpage::btc::script::{self, op};
 use peerpage::btc::sighash::{tapbranch_hash, tapleaf_hash};
 use peerpage::btc::tx::{OutPoint, Transaction, TxIn, TxOut};
@@ -156,11 +156,22 @@ fn threshold(a: &[u8; 32], b: &[u8; 32]) -> Vec<u8> {
 
 /// Core's verdict on every input of `psbt` once finalized and extracted.
 pub fn verdicts(psbt: &Psbt) -> Vec<Result<(), bitcoinconsensus::Error>> {
+    let (tx, spent) = finalized(psbt);
+    tx_verdicts(&tx, &spent)
+}
+
+/// The transaction `psbt` finalizes to, and the outputs its inputs spend.
+fn finalized(psbt: &Psbt) -> (Transaction, Vec<TxOut>) {
     let mut psbt = psbt.clone();
-    let report = psbt.finalize();
+    let report = psbt.finalize().unwrap();
     assert!(report.complete, "{report:?}");
-    let tx = psbt.extract().unwrap().to_bytes();
-    let spent: Vec<TxOut> = psbt.spent_outputs().into_iter().map(Option::unwrap).collect();
+    let spent = psbt.spent_outputs().into_iter().map(Option::unwrap).collect();
+    (psbt.extract().unwrap(), spent)
+}
+
+/// Core's verdict on every input of `tx`, which spends `spent`.
+fn tx_verdicts(tx: &Transaction, spent: &[TxOut]) -> Vec<Result<(), bitcoinconsensus::Error>> {
+    let tx = tx.to_bytes();
     let utxos: Vec<bitcoinconsensus::Utxo> = spent
         .iter()
         .map(|o| bitcoinconsensus::Utxo {
@@ -194,22 +205,70 @@ fn core_accepts_every_input_we_sign_and_rejects_each_with_a_flipped_signature_by
             // Grinding: every DER signature with its sighash byte is at most 71 bytes.
             assert!(psbt.inputs.iter().flat_map(|i| i.partial_sigs.values()).all(|s| s.len() <= 71));
         }
+        // The finalizer refuses a signature that does not verify, so the byte is flipped in
+        // the finished transaction: in the first of the input's signatures it carries.
+        let (tx, spent) = finalized(&psbt);
         for i in 0..psbt.inputs.len() {
-            let mut bad = psbt.clone();
-            let input = &mut bad.inputs[i];
-            let sig = if let Some(s) = input.partial_sigs.values_mut().next() {
-                s
-            } else if let Some(s) = input.tap_key_sig.as_mut() {
-                s
+            let mut bad = tx.clone();
+            let sigs = signatures(&mut psbt.clone(), i).into_iter().map(|s| s.clone()).collect::<Vec<_>>();
+            let txin = &mut bad.inputs[i];
+            if let Some(item) = txin.witness.iter_mut().find(|w| sigs.contains(w)) {
+                item[10] ^= 0x01;
             } else {
-                input.tap_script_sigs.values_mut().next().unwrap()
-            };
-            sig[10] ^= 0x01;
-            let v = verdicts(&bad);
+                let at = sigs.iter().find_map(|s| txin.script_sig.windows(s.len()).position(|w| w == s.as_slice())).unwrap();
+                txin.script_sig[at + 10] ^= 0x01;
+            }
+            let v = tx_verdicts(&bad, &spent);
             assert!(v[i].is_err(), "input {i} accepted with a flipped byte");
             assert!(v.iter().enumerate().all(|(j, r)| j == i || r.is_ok()), "only input {i} fails: {v:?}");
         }
     }
+}
+
+/// Every signature input `i` carries: ECDSA partial signatures, then taproot ones.
+fn signatures(psbt: &mut Psbt, i: usize) -> Vec<&mut Vec<u8>> {
+    let input = &mut psbt.inputs[i];
+    input.partial_sigs.values_mut().chain(input.tap_key_sig.as_mut()).chain(input.tap_script_sigs.values_mut()).collect()
+}
+
+#[test]
+fn finalize_refuses_a_signature_that_does_not_verify_for_every_script_type() {
+    // P2PKH, P2SH-P2WPKH, P2WPKH, P2WSH 2-of-3, P2TR key path, P2TR script path (single key
+    // and 2-of-2): each signature in turn with a flipped byte, then with another sighash
+    // byte (a signature of another message). BIP-174's P2SH multisig: tests/bitcoin/psbt.rs.
+    let psbt = signed(&SignOptions::default(), 0);
+    let mut cases = 0;
+    for i in 0..psbt.inputs.len() {
+        for j in 0..signatures(&mut psbt.clone(), i).len() {
+            let flip = |s: &mut Vec<u8>| s[10] ^= 0x01;
+            let other_type = |s: &mut Vec<u8>| match s.len() {
+                64 => s.push(0x01),
+                _ => *s.last_mut().unwrap() = 0x81,
+            };
+            for corrupt in [&flip as &dyn Fn(&mut Vec<u8>), &other_type] {
+                let mut bad = psbt.clone();
+                corrupt(signatures(&mut bad, i)[j]);
+                let before = bad.clone();
+                assert_eq!(bad.finalize(), Err(PsbtError::InvalidSignature(i)), "input {i}, signature {j}");
+                assert_eq!(bad, before, "a refused finalize changes nothing");
+                let err = peerpage::btc::psbt::finalize_and_extract(&before.to_bytes()).unwrap_err();
+                assert_eq!(peerpage::error::CoreError::code(&err), "btc.psbt.invalid-signature");
+                cases += 1;
+            }
+        }
+    }
+    // 1 + 1 + 1 + 2 + 1 + 2 + 2 signatures, two corruptions each.
+    assert_eq!(cases, 20);
+    assert!(psbt.clone().finalize().unwrap().complete);
+
+    // Without input 0's coin, taproot signatures (which sign every spent amount) cannot be
+    // checked: those inputs stay pending rather than be finalized unchecked.
+    let mut partial = psbt.clone();
+    partial.inputs[0].non_witness_utxo = None;
+    let report = partial.finalize().unwrap();
+    assert_eq!(report.finalized, vec![1, 2, 3]);
+    assert_eq!(report.pending.iter().map(|p| p.0).collect::<Vec<_>>(), vec![0, 4, 5, 6]);
+    assert!(report.pending[1].1.contains("cannot be checked"), "{report:?}");
 }
 
 #[test]
@@ -218,8 +277,8 @@ fn a_v2_psbt_signs_to_the_same_transaction_as_its_v0_form() {
     let mut v0 = signed(&options, 0);
     let mut v2 = signed(&options, 2);
     assert!(verdicts(&v2).iter().all(Result::is_ok));
-    v0.finalize();
-    v2.finalize();
+    v0.finalize().unwrap();
+    v2.finalize().unwrap();
     assert_eq!(v0.extract().unwrap(), v2.extract().unwrap());
     // And the signed v2 PSBT survives its own serialization.
     assert_eq!(Psbt::from_bytes(&v2.to_bytes()).unwrap(), v2);

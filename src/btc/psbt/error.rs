@@ -87,6 +87,9 @@ pub enum PsbtError {
     DifferentTransactions,
     /// Extract: this input has no final scriptSig or witness.
     NotFinalized(usize),
+    /// Finalize: a signature of this input does not verify against its key and the
+    /// input's sighash (a cosigner's mistake or a tampered PSBT); nothing was finalized.
+    InvalidSignature(usize),
 }
 
 impl fmt::Display for PsbtError {
@@ -108,6 +111,7 @@ impl fmt::Display for PsbtError {
             Self::LockTimeConflict => write!(f, "inputs need both a height and a time lock time"),
             Self::DifferentTransactions => write!(f, "the PSBTs are for different transactions"),
             Self::NotFinalized(i) => write!(f, "input {i} is not finalized"),
+            Self::InvalidSignature(i) => write!(f, "a signature of input {i} does not verify; nothing was finalized"),
         }
     }
 }
@@ -129,6 +133,7 @@ impl CoreError for PsbtError {
             Self::LockTimeConflict => "btc.psbt.locktime-conflict",
             Self::DifferentTransactions => "btc.psbt.different-transactions",
             Self::NotFinalized(_) => "btc.psbt.not-finalized",
+            Self::InvalidSignature(_) => "btc.psbt.invalid-signature",
         }
     }
     fn fault(&self) -> Fault {

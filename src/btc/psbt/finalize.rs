@@ -3,11 +3,12 @@
 //! multisig, and P2TR key and script paths; then build the network transaction.
 
 use super::taproot::control_block_commits;
+use super::verify::{check_input, SigCheck};
 use super::{Input, Psbt, PsbtError};
 use crate::btc::hash::{hash160, sha256};
 use crate::btc::script::{op, Builder, Instruction, ScriptKind};
-use crate::btc::sighash::tapleaf_hash;
-use crate::btc::tx::Transaction;
+use crate::btc::sighash::{tapleaf_hash, SighashCache};
+use crate::btc::tx::{Transaction, TxOut};
 
 /// What [`Psbt::finalize`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -28,24 +29,45 @@ struct Final {
 
 impl Psbt {
     /// Finalizes every input that has what it needs; leaves the others untouched.
-    pub fn finalize(&mut self) -> FinalizeReport {
+    ///
+    /// Every signature an input carries is verified against its key and the input's
+    /// sighash before the input is finalized: one that does not verify is
+    /// [`PsbtError::InvalidSignature`] and nothing is changed, so a bad cosigner's signature
+    /// never becomes a transaction the network refuses. A taproot signature that cannot be
+    /// checked (the other inputs' spent outputs are unknown) leaves its input pending.
+    pub fn finalize(&mut self) -> Result<FinalizeReport, PsbtError> {
+        let tx = self.unsigned_tx()?;
+        let spent = self.spent_outputs();
+        let all: Option<Vec<TxOut>> = spent.iter().cloned().collect();
+        let mut cache = SighashCache::new(&tx);
         let mut report = FinalizeReport::default();
-        for (i, input) in self.inputs.iter_mut().enumerate() {
+        let mut finals = Vec::new();
+        for (i, (input, out)) in self.inputs.iter().zip(&spent).enumerate() {
             if input.is_finalized() {
                 continue;
             }
-            match finalize_input(input) {
-                Ok(f) => {
-                    clear_non_final(input);
-                    input.final_script_sig = (!f.script_sig.is_empty()).then_some(f.script_sig);
-                    input.final_script_witness = f.witness;
-                    report.finalized.push(i);
-                }
+            let Some(out) = out else {
+                report.pending.push((i, "the spent output is unknown or inconsistent"));
+                continue;
+            };
+            match finalize_input(input, out) {
+                Ok(f) => match check_input(&mut cache, i, input, out, all.as_deref()) {
+                    SigCheck::Valid => finals.push((i, f)),
+                    SigCheck::Invalid => return Err(PsbtError::InvalidSignature(i)),
+                    SigCheck::Unknown => report.pending.push((i, "a taproot signature cannot be checked without every input's spent output")),
+                },
                 Err(why) => report.pending.push((i, why)),
             }
         }
+        for (i, f) in finals {
+            let input = &mut self.inputs[i];
+            clear_non_final(input);
+            input.final_script_sig = (!f.script_sig.is_empty()).then_some(f.script_sig);
+            input.final_script_witness = f.witness;
+            report.finalized.push(i);
+        }
         report.complete = self.inputs.iter().all(Input::is_finalized);
-        report
+        Ok(report)
     }
 
     /// The signed network transaction; every input must be finalized.
@@ -111,8 +133,7 @@ fn satisfy_ecdsa_script(input: &Input, script: &[u8]) -> Option<Vec<Vec<u8>>> {
     }
 }
 
-fn finalize_input(input: &Input) -> Result<Final, &'static str> {
-    let spent = input.spent_output().ok_or("the spent output is unknown or inconsistent")?;
+fn finalize_input(input: &Input, spent: &TxOut) -> Result<Final, &'static str> {
     let script_kind = ScriptKind::of(&spent.script_pubkey);
     match script_kind {
         ScriptKind::P2pkh(h) => {

@@ -405,7 +405,7 @@ pub struct Finalized {
 /// final, extracts the transaction (the Finalizer and Extractor roles in one call).
 pub fn finalize_and_extract(bytes: &[u8]) -> Result<Finalized, PsbtError> {
     let mut psbt = Psbt::from_any(bytes)?;
-    let report = psbt.finalize();
+    let report = psbt.finalize()?;
     let tx = if report.complete { Some(psbt.extract()?) } else { None };
     Ok(Finalized { psbt: psbt.to_bytes(), txid: tx.as_ref().map(|t| t.txid().to_string()), tx: tx.map(|t| t.to_bytes()), report })
 }

@@ -86,6 +86,65 @@ fn split_schnorr(sig: &[u8]) -> Option<(&[u8], u8)> {
     }
 }
 
+/// How one input's signatures fare against the transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum SigCheck {
+    /// Every signature it carries verifies.
+    Valid,
+    /// At least one does not (or signs for a key its script does not name).
+    Invalid,
+    /// A taproot signature whose sighash needs spent outputs the PSBT does not describe.
+    Unknown,
+}
+
+/// Checks every signature input `i` carries (ECDSA partial signatures, the taproot key-path
+/// signature and script-path signatures) against `out`, the output it spends. `all` is
+/// every input's spent output, if known: BIP-341 signs them all, except with ANYONECANPAY.
+pub(super) fn check_input(cache: &mut SighashCache<'_>, i: usize, input: &Input, out: &TxOut, all: Option<&[TxOut]>) -> SigCheck {
+    for (pk, sig) in &input.partial_sigs {
+        let Some((&hash_type, der)) = sig.split_last() else { return SigCheck::Invalid };
+        let hash_type = u32::from(hash_type);
+        let digest = match script_code(input, &out.script_pubkey, pk) {
+            Ok(Some(ScriptCode::Legacy(code))) => cache.legacy(i, &code, hash_type).ok(),
+            Ok(Some(ScriptCode::SegwitV0(code))) => cache.segwit_v0(i, &code, out.value, hash_type).ok(),
+            // A signature by a key the script does not name cannot count.
+            Ok(None) | Err(_) => None,
+        };
+        if !digest.is_some_and(|d| ecdsa_ok(pk, &d, der)) {
+            return SigCheck::Invalid;
+        }
+    }
+    // Taproot fields on an input that is not taproot go into no witness: not judged.
+    let ScriptKind::P2tr(q) = ScriptKind::of(&out.script_pubkey) else { return SigCheck::Valid };
+    let n_inputs = cache.transaction().inputs.len();
+    let key_path = input.tap_key_sig.iter().map(|sig| (q, TaprootSpend::KeyPath { annex: None }, sig));
+    let script_path = input.tap_script_sigs.iter().map(|((x, leaf_hash), sig)| {
+        (*x, TaprootSpend::ScriptPath { annex: None, leaf_hash: *leaf_hash, codesep_pos: 0xffff_ffff }, sig)
+    });
+    let mut unknown = false;
+    for (key, spend, sig) in key_path.chain(script_path) {
+        let Some((raw, hash_type)) = split_schnorr(sig) else { return SigCheck::Invalid };
+        // With ANYONECANPAY only this input's spent output is hashed (the others may be
+        // unknown); the all-inputs hashes are computed only without it, from `all`.
+        let acp_list;
+        let spent = match all {
+            Some(all) => all,
+            None if hash_type & 0x80 != 0 => {
+                acp_list = (0..n_inputs).map(|j| if j == i { out.clone() } else { TxOut::default() }).collect::<Vec<_>>();
+                &acp_list
+            }
+            None => {
+                unknown = true;
+                continue;
+            }
+        };
+        if !cache.taproot(i, spent, hash_type, spend).is_ok_and(|d| schnorr_ok(&key, &d, raw)) {
+            return SigCheck::Invalid;
+        }
+    }
+    if unknown { SigCheck::Unknown } else { SigCheck::Valid }
+}
+
 impl Psbt {
     /// Checks every signature of every input not yet finalized against the transaction:
     /// the inputs holding one that does not verify. Signatures whose sighash cannot be
@@ -103,33 +162,7 @@ impl Psbt {
         let mut bad = Vec::new();
         for (i, (input, out)) in self.inputs.iter().zip(spent).enumerate() {
             let Some(out) = out else { continue };
-            if input.is_finalized() {
-                continue;
-            }
-            let mut ok = true;
-            for (pk, sig) in &input.partial_sigs {
-                let Some((&hash_type, der)) = sig.split_last() else { continue };
-                let hash_type = u32::from(hash_type);
-                let digest = match script_code(input, &out.script_pubkey, pk) {
-                    Ok(Some(ScriptCode::Legacy(code))) => cache.legacy(i, &code, hash_type).ok(),
-                    Ok(Some(ScriptCode::SegwitV0(code))) => cache.segwit_v0(i, &code, out.value, hash_type).ok(),
-                    // A signature by a key the script does not name cannot count.
-                    Ok(None) | Err(_) => None,
-                };
-                ok &= digest.is_some_and(|d| ecdsa_ok(pk, &d, der));
-            }
-            if let (ScriptKind::P2tr(q), Some(all)) = (ScriptKind::of(&out.script_pubkey), &all) {
-                if let Some(sig) = &input.tap_key_sig {
-                    ok &= split_schnorr(sig).is_some_and(|(s, t)| {
-                        cache.taproot(i, all, t, TaprootSpend::KeyPath { annex: None }).is_ok_and(|d| schnorr_ok(&q, &d, s))
-                    });
-                }
-                for ((x, leaf_hash), sig) in &input.tap_script_sigs {
-                    let spend = TaprootSpend::ScriptPath { annex: None, leaf_hash: *leaf_hash, codesep_pos: 0xffff_ffff };
-                    ok &= split_schnorr(sig).is_some_and(|(s, t)| cache.taproot(i, all, t, spend).is_ok_and(|d| schnorr_ok(x, &d, s)));
-                }
-            }
-            if !ok {
+            if !input.is_finalized() && check_input(&mut cache, i, input, out, all.as_deref()) == SigCheck::Invalid {
                 bad.push(i);
             }
         }
