@@ -1,5 +1,6 @@
 // Creates a torrent with one hashing worker per core. The core plans the shares (whole pieces
-// and the file segments they cover); workers hash; the core writes the torrent.
+// and the file segments they cover); workers hash; the core writes the torrent. The same
+// hashing checks files the user already has against a torrent made elsewhere.
 
 import { TorrentCreator, version } from './pkg/peerpage.js'
 
@@ -8,14 +9,40 @@ export function hashWorkerCount () {
   return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2))
 }
 
+const declared = files => files.map(f => ({ path: f.path, length: f.file.size }))
+
 /**
  * `files`: [{file: File, path: string[]}] in torrent order; `options`: TorrentCreator options.
  * `onProgress(bytesHashed, total)`. Resolves to {torrent, infoHash, magnet, total, seconds}.
  */
 export async function createTorrent (files, options, onProgress = () => {}) {
-  const creator = new TorrentCreator(options, files.map(f => ({ path: f.path, length: f.file.size })))
-  const total = files.reduce((sum, f) => sum + f.file.size, 0)
+  const creator = new TorrentCreator(options, declared(files))
   const started = performance.now()
+  try {
+    const { hashes, total } = await hashPieces(creator, files, onProgress)
+    const result = creator.finishWithPieceHashes(hashes)
+    return { ...result, total, seconds: (performance.now() - started) / 1000 }
+  } finally {
+    creator.free()
+  }
+}
+
+/**
+ * The SHA-1 of every piece of `files` ([{file: Blob, path}], their bytes back to back) in
+ * pieces of `pieceLength`, joined: what a torrent's piece hashes must equal.
+ */
+export async function pieceHashesOf (files, pieceLength, onProgress = () => {}) {
+  const creator = new TorrentCreator({ name: 'check', pieceLength }, declared(files))
+  try {
+    return (await hashPieces(creator, files, onProgress)).hashes
+  } finally {
+    creator.free()
+  }
+}
+
+/** Hashes the creator's shares in workers; resolves to {hashes (joined), total}. */
+async function hashPieces (creator, files, onProgress) {
+  const total = files.reduce((sum, f) => sum + f.file.size, 0)
   const workers = []
   try {
     const jobs = creator.plan(hashWorkerCount())
@@ -39,11 +66,9 @@ export async function createTorrent (files, options, onProgress = () => {}) {
       joined.set(share, at)
       at += share.length
     }
-    const result = creator.finishWithPieceHashes(joined)
-    return { ...result, total, seconds: (performance.now() - started) / 1000 }
+    return { hashes: joined, total }
   } finally {
     for (const w of workers) w.terminate()
-    creator.free()
   }
 }
 

@@ -4,16 +4,16 @@
 // at the core's nextTimeout(). Everything above it (UI, streaming, kiosk) uses the Pump API
 // from CORE_API.md: methods, and EventTarget events with their data in `event.detail`.
 
-import init, { Core, version } from './pkg/peerpage.js'
+import init, { Core, version, parseTorrent, pieceHashes } from './pkg/peerpage.js'
 import { TrackerSockets } from './transport/tracker-ws.js'
 import { RtcPeers } from './transport/rtc.js'
 import { fetchRange } from './transport/webseed.js'
 import * as idb from './storage/idb.js'
 import * as opfs from './storage/opfs.js'
 import * as memory from './storage/memory.js'
-import { createTorrent, creationOptions, fileEntries, normaliseFiles } from './create.js'
+import { createTorrent, creationOptions, fileEntries, normaliseFiles, pieceHashesOf } from './create.js'
 import { Bits } from './bits.js'
-import { placeFiles } from './seed-layout.js'
+import { placeFiles, wholeTorrent, firstBadPiece, filesOfPiece } from './seed-layout.js'
 
 const PROGRESS_MS = 250 // 'progress' events: at most 4 per second per torrent
 const READ_AHEAD = 8 << 20 // a read moves the stream window over this much past its start
@@ -463,11 +463,12 @@ export class Pump extends EventTarget {
   /**
    * Seeds local files: a FileList / File[] (a folder pick's webkitRelativePath is kept) or
    * [{path: string | string[], file}]. Copies them into storage so the torrent survives a
-   * reload, and adds it as a seed. `options.torrent`: a .torrent of these files, made here or
+   * reload, and adds it as a seed. `options.torrent`: a .torrent of these files made
    * elsewhere, with or without BEP 47 pad files (matched by path, see seed-layout.js; pads are
-   * zeros we write); else they are sorted and hashed here with create.js (one worker per
-   * core), with `options` {name, onProgress(done, total), comment, webSeeds}. Resolves to
-   * the id.
+   * zeros we write), whose every piece is checked against the files first (then the same
+   * torrent being downloaded here is replaced by the seed); else they are sorted and hashed
+   * here with create.js (one worker per core), with `options` {name, comment, webSeeds}.
+   * `options.onProgress(done, total)`: bytes hashed. Resolves to the id.
    */
   async seedFiles (files, options = {}) {
     let { torrent } = options
@@ -481,14 +482,14 @@ export class Pump extends EventTarget {
         name, trackers: this.#trackerUrls, webSeeds: options.webSeeds, comment: options.comment
       }), options.onProgress)).torrent
     }
-    const id = this.#input(c => c.addSeed(torrent, now()), { quiet: false })
-    let layout
-    try {
-      layout = placeFiles(this.#core.info(id), list)
-    } catch (err) {
-      this.#input(c => c.removeTorrent(id, now()))
-      throw err
+    const view = parseTorrent(torrent)
+    const layout = placeFiles({ name: view.name, length: view.totalLength, files: view.files }, list)
+    if (options.torrent) {
+      await checkPieces(torrent, view, layout, options.onProgress)
+      const downloading = this.idOf(view.infoHash)
+      if (downloading !== undefined) await this.remove(downloading)
     }
+    const id = this.#input(c => c.addSeed(torrent, now()), { quiet: false })
     const t = this.#track(id, { seeding: true })
     t.copying = this.#copyIn(t, layout)
     t.copying.then(async () => {
@@ -649,4 +650,20 @@ export class Pump extends EventTarget {
 
 function now () {
   return performance.now()
+}
+
+/**
+ * Files made into a torrent elsewhere may not be its files (another version, a damaged copy):
+ * a seed that served them would be banned by every peer. Hashes them (with the pads) in
+ * workers and throws pump.files-mismatch naming the files of the first piece that differs.
+ */
+async function checkPieces (torrent, view, layout, onProgress) {
+  const want = pieceHashes(torrent)
+  if (want.length !== view.pieceCount * 20) {
+    throw Object.assign(new Error('only a torrent with v1 piece hashes can be seeded from files'), { code: 'pump.unsupported' })
+  }
+  const bad = firstBadPiece(want, await pieceHashesOf(wholeTorrent(layout), view.pieceLength, onProgress))
+  if (bad < 0) return
+  const names = filesOfPiece(view, bad).map(f => f.path).join(', ') || 'a pad file'
+  throw Object.assign(new Error(`piece ${bad} differs from the torrent's (in ${names}): these are not its files`), { code: 'pump.files-mismatch' })
 }

@@ -1,4 +1,4 @@
-// Where a seed's local files go in its torrent's bytes. The core's info lists the torrent's
+// Where a seed's local files go in its torrent's bytes. The parser's view lists the torrent's
 // files with their offsets and hides BEP 47 pad files; the bytes between (pads) are zeros,
 // which no local file holds, so the pump writes them itself.
 
@@ -6,7 +6,8 @@ const mismatch = message => Object.assign(new Error(message), { code: 'pump.file
 
 /**
  * Places `entries` ([{file, path: string[]}], e.g. create.js fileEntries) at the offsets of
- * the torrent's files in `info` (core.info). An entry matches a file by its path below the
+ * the torrent's files in `info` ({name, length, files: [{path, length, offset}]}, as
+ * core.info or parseTorrent's view with its totalLength as length). An entry matches a file by its path below the
  * torrent's name, or with the name in front (a folder pick), or else as the one entry of
  * that file's name and size (files picked without their folders). Failing that, entries
  * given one per file in the torrent's order match by position. Every file must match one of
@@ -39,4 +40,31 @@ export function placeFiles (info, entries) {
   }
   if (at < info.length) gaps.push({ offset: at, length: info.length - at })
   return { files, gaps }
+}
+
+/**
+ * The whole torrent as [{file: Blob, path}] back to back: the placed files and a Blob of
+ * zeros for each gap, in offset order (what its piece hashes were taken over).
+ */
+export function wholeTorrent ({ files, gaps }) {
+  const parts = [
+    ...files.map(({ file, offset }) => ({ file, offset })),
+    ...gaps.map(({ offset, length }) => ({ file: new Blob([new Uint8Array(length)]), offset }))
+  ].sort((a, b) => a.offset - b.offset)
+  return parts.map(({ file }, i) => ({ file, path: [String(i)] }))
+}
+
+/** The first piece whose hash in `got` is not the one in `want` (joined SHA-1s), or -1. */
+export function firstBadPiece (want, got) {
+  for (let p = 0; p * 20 < want.length; p++) {
+    for (let i = p * 20; i < (p + 1) * 20; i++) if (want[i] !== got[i]) return p
+  }
+  return -1
+}
+
+/** The files (of placeFiles' info, with `pieceLength`) that hold bytes of piece `p`. */
+export function filesOfPiece (info, p) {
+  const from = p * info.pieceLength
+  const to = from + info.pieceLength
+  return info.files.filter(f => f.length > 0 && f.offset < to && f.offset + f.length > from)
 }

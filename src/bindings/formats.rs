@@ -88,6 +88,15 @@ pub fn parse_torrent(bytes: &[u8]) -> Result<JsValue, JsValue> {
     to_js(&view(&meta))
 }
 
+/// The v1 piece hashes of a .torrent, 20 bytes per piece in order (none for a v2-only one):
+/// what the page checks files it already has against before seeding them under a torrent
+/// made elsewhere.
+#[wasm_bindgen(js_name = pieceHashes)]
+pub fn piece_hashes(bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
+    let meta = metainfo::parse_torrent(bytes).map_err(|e| js_error(&e))?;
+    Ok(meta.pieces.concat())
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct MagnetView {

@@ -166,7 +166,17 @@ test('the add flow seeds a padded .torrent picked together with its files', { ti
     await peer.page.setInputFiles('#torrent-file', join(root, 'padded.torrent'))
     await peer.page.waitForSelector(`#torrent-list li[data-info-hash="${hash}"]`)
     assert.equal(await peer.run((pump, hash) => pump.stats(pump.idOf(hash)).complete, hash), false)
-    // ...then "Create from files…" with the .torrent among its files (picked without their
+    // Files of the right sizes but other bytes are refused by their piece hashes, naming the
+    // file; the download stays.
+    const damaged = Buffer.from(files[1].data)
+    damaged[25000] ^= 0xff
+    mkdirSync(join(root, 'damaged'))
+    writeFileSync(join(root, 'damaged', 'b.bin'), damaged)
+    await peer.page.setInputFiles('#create-files', [join(root, 'padded.torrent'), join(root, 'padded', 'a.bin'), join(root, 'damaged', 'b.bin')])
+    await peer.page.waitForSelector('#error:not([hidden])')
+    assert.match(await peer.page.textContent('#error'), /piece \d differs .*\(in sub\/b\.bin\).*\[pump\.files-mismatch\]/)
+    assert.equal(await peer.run((pump, hash) => pump.stats(pump.idOf(hash)).complete, hash), false)
+    // "Create from files…" with the .torrent among its own files (picked without their
     // folders) seeds them in its place.
     await peer.page.setInputFiles('#create-files', [join(root, 'padded.torrent'), join(root, 'padded', 'a.bin'), join(root, 'padded', 'sub', 'b.bin')])
     await peer.page.waitForFunction(hash => {

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { placeFiles } from '../../www/seed-layout.js'
+import { placeFiles, wholeTorrent, firstBadPiece, filesOfPiece } from '../../www/seed-layout.js'
 
 // a.bin 10 000 bytes, a pad to 16 384, b.bin 20 000, a tail pad to 49 152 (the core hides pads).
 const info = {
@@ -51,4 +51,26 @@ test('missing files and files of another size are refused with pump.files-mismat
   assert.throws(() => placeFiles(info, [{ file: a, path: ['a.bin'] }, { file: { size: 19999 }, path: ['sub', 'b.bin'] }]),
     { code: 'pump.files-mismatch', message: /sub\/b\.bin has 19999 bytes/ })
   assert.throws(() => placeFiles(info, [{ file: b, path: ['x'] }, { file: a, path: ['y'] }]), { code: 'pump.files-mismatch' })
+})
+
+test('the whole torrent is the files and zero blobs for the pads, in offset order', async () => {
+  const fa = new Blob([new Uint8Array(10000).fill(1)])
+  const fb = new Blob([new Uint8Array(20000).fill(2)])
+  const whole = wholeTorrent(placeFiles(info, [{ file: fb, path: ['sub', 'b.bin'] }, { file: fa, path: ['a.bin'] }]))
+  assert.deepEqual(whole.map(p => p.file.size), [10000, 6384, 20000, 12768])
+  const bytes = new Uint8Array(await new Blob(whole.map(p => p.file)).arrayBuffer())
+  assert.equal(bytes.length, info.length)
+  assert.deepEqual([bytes[9999], bytes[10000], bytes[16383], bytes[16384], bytes[36383], bytes[36384], bytes[49151]], [1, 0, 0, 2, 2, 0, 0])
+})
+
+test('the first piece whose hash differs, and the files that hold it', () => {
+  const want = new Uint8Array(60).map((_, i) => i)
+  assert.equal(firstBadPiece(want, want.slice()), -1)
+  const got = want.slice()
+  got[45] ^= 1
+  assert.equal(firstBadPiece(want, got), 2)
+  const view = { ...info, pieceLength: 16384 }
+  // Piece 0 is a.bin and its pad; piece 1 is b.bin alone; piece 2 is b.bin's end and the tail pad.
+  assert.deepEqual(filesOfPiece(view, 0).map(f => f.path), ['a.bin'])
+  assert.deepEqual(filesOfPiece(view, 2).map(f => f.path), ['sub/b.bin'])
 })

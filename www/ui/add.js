@@ -9,6 +9,20 @@ import { createTorrent, creationOptions, hashWorkerCount, normaliseFiles } from 
 
 const $ = id => document.getElementById(id)
 
+/** Shows the progress card titled `title`; returns onProgress(done, total) for hashing. */
+function hashingProgress (title) {
+  $('progress').hidden = false
+  $('progress-title').textContent = title
+  $('progress-bar').style.width = '0%'
+  $('progress-text').textContent = ''
+  const started = performance.now()
+  return (done, total) => {
+    $('progress-bar').style.width = `${(100 * done / total).toFixed(1)}%`
+    $('progress-text').textContent =
+      `${bytes(done)} of ${bytes(total)} · ${rate(done / Math.max((performance.now() - started) / 1000, 1e-3))}`
+  }
+}
+
 /** Walks dropped entries (files and folders) into {name, files} (see create.js normaliseFiles). */
 export async function filesFromDrop (items) {
   const entries = [...items].map(i => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean)
@@ -88,15 +102,8 @@ export class AddFlow {
   async createFromFiles (files, name) {
     this.clearError()
     if (!files.length) return this.showError('There are no files to make a torrent of (empty folder?).')
-    $('progress').hidden = false
-    $('progress-title').textContent = `Hashing ${name}…`
-    $('progress-bar').style.width = '0%'
     const started = performance.now()
-    const onProgress = (done, total) => {
-      $('progress-bar').style.width = `${(100 * done / total).toFixed(1)}%`
-      $('progress-text').textContent =
-        `${bytes(done)} of ${bytes(total)} · ${rate(done / Math.max((performance.now() - started) / 1000, 1e-3))}`
-    }
+    const onProgress = hashingProgress(`Hashing ${name}…`)
     let torrent, id
     try {
       if (this.pump) {
@@ -124,8 +131,8 @@ export class AddFlow {
 
   /**
    * Seeds files the user already has under a .torrent made elsewhere (with BEP 47 pad files
-   * or not): the pump places each file by path or name and checks its size. The same torrent
-   * already in the pump (e.g. opened alone, so downloading) is replaced by the seed.
+   * or not): the pump places each file by path or name, checks its size and every piece's
+   * hash, and seeds them, in place of the same torrent if it was downloading.
    */
   async seedWithTorrent (torrentFile, files) {
     this.clearError()
@@ -139,13 +146,15 @@ export class AddFlow {
     }
     showTorrent(view, { torrentBytes: data, fileName: torrentFile.name })
     if (!this.pump) return
+    const name = view.name || torrentFile.name
+    const onProgress = hashingProgress(`Checking your files against ${name}…`)
     try {
-      const existing = this.pump.idOf(view.infoHash)
-      if (existing !== undefined) await this.pump.remove(existing)
-      const id = await this.pump.seedFiles(files, { torrent: data })
+      const id = await this.pump.seedFiles(files, { torrent: data, onProgress })
+      $('progress-title').textContent = `Your files are ${name}'s · seeding`
       this.joined(id, { view, torrentBytes: data, fileName: torrentFile.name })
     } catch (err) {
-      this.showError(describeError(err, `Could not seed ${view.name || torrentFile.name} from these files`))
+      $('progress').hidden = true
+      this.showError(describeError(err, `Could not seed ${name} from these files`))
     }
   }
 
