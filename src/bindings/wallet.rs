@@ -302,11 +302,18 @@ impl Wallet {
 
     /// Signs every input of ours. `aux_rand` (32 bytes) is fresh randomness for Schnorr;
     /// `grind` keeps ECDSA's R low as Core does (off: plain RFC 6979, as BIP-174's vectors).
+    /// `allow_non_default_sighash` (off when absent) signs inputs asking for sighash types
+    /// other than ALL (taproot: DEFAULT or ALL); without it such an input of ours throws
+    /// `wallet.non-default-sighash` and nothing is signed.
     /// Returns `{psbt: Uint8Array, base64, report: {signed, refused, signatures}}`.
     #[wasm_bindgen(js_name = signPsbt)]
-    pub fn sign_psbt(&self, bytes: &[u8], aux_rand: &[u8], grind: bool) -> Result<JsValue, JsValue> {
+    pub fn sign_psbt(&self, bytes: &[u8], aux_rand: &[u8], grind: bool, allow_non_default_sighash: Option<bool>) -> Result<JsValue, JsValue> {
         let aux: [u8; 32] = aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
-        let options = crate::wallet::SignOptions { nonce_mode: if grind { NonceMode::LowR } else { NonceMode::Plain }, aux_rand: aux };
+        let options = crate::wallet::SignOptions {
+            nonce_mode: if grind { NonceMode::LowR } else { NonceMode::Plain },
+            aux_rand: aux,
+            allow_non_default_sighash: allow_non_default_sighash.unwrap_or(false),
+        };
         let (signed, report) = crate::wallet::psbt_sign(&self.store, bytes, &options).map_err(err)?;
         let out = js_sys::Object::new();
         js_sys::Reflect::set(&out, &"base64".into(), &base64ct::Base64::encode_string(&signed).into())?;

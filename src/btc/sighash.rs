@@ -24,6 +24,13 @@ pub const SIGHASH_ANYONECANPAY: u32 = 0x80;
 /// BIP-341's SIGHASH_DEFAULT: like ALL, and the signature omits the type byte.
 pub const TAPROOT_SIGHASH_DEFAULT: u8 = 0x00;
 
+/// Whether `hash_type` signs the whole transaction, as wallets sign unless asked otherwise:
+/// SIGHASH_ALL, or for a taproot input also SIGHASH_DEFAULT. Any other type lets someone
+/// change inputs or outputs after we sign.
+pub fn is_default_sighash(hash_type: u32, taproot: bool) -> bool {
+    hash_type == SIGHASH_ALL || (taproot && hash_type == u32::from(TAPROOT_SIGHASH_DEFAULT))
+}
+
 /// Why a signature hash cannot be computed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

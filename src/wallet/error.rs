@@ -35,6 +35,15 @@ pub enum WalletError {
     Psbt(crate::btc::psbt::PsbtError),
     /// A key, address or vault of another network than the one chosen.
     WrongNetwork,
+    /// A PSBT input of ours asks for a sighash type other than SIGHASH_ALL (or taproot's
+    /// SIGHASH_DEFAULT), which would let others change the transaction after we sign; the
+    /// signer makes such signatures only when told to (`SignOptions`). Nothing was signed.
+    NonDefaultSighash {
+        /// The input.
+        input: usize,
+        /// The sighash type it asks for.
+        sighash_type: u32,
+    },
 }
 
 impl fmt::Display for WalletError {
@@ -54,6 +63,10 @@ impl fmt::Display for WalletError {
             Self::UnsupportedAddress => write!(f, "this address type cannot sign this message format"),
             Self::Psbt(e) => write!(f, "{e}"),
             Self::WrongNetwork => write!(f, "this key belongs to another network (mainnet and test networks do not mix)"),
+            Self::NonDefaultSighash { input, sighash_type } => write!(
+                f,
+                "input {input} asks for sighash type 0x{sighash_type:02x}, which lets others change the transaction; nothing was signed (allow non-default sighash types to sign it)"
+            ),
         }
     }
 }
@@ -75,12 +88,13 @@ impl CoreError for WalletError {
             Self::UnsupportedAddress => "wallet.unsupported-address",
             Self::Psbt(e) => e.code(),
             Self::WrongNetwork => "wallet.wrong-network",
+            Self::NonDefaultSighash { .. } => "wallet.non-default-sighash",
         }
     }
     fn fault(&self) -> Fault {
         match self {
             Self::BadEntropy | Self::NeedsPrivateKey => Fault::ApiMisuse,
-            Self::Refused => Fault::Refused,
+            Self::Refused | Self::NonDefaultSighash { .. } => Fault::Refused,
             Self::Psbt(e) => e.fault(),
             Self::UnsupportedAddress | Self::SigningFailed => Fault::Unsupported,
             _ => Fault::BadInput,

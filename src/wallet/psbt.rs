@@ -18,7 +18,7 @@ use crate::btc::psbt::taproot::{control_block_commits, output_key};
 use crate::btc::psbt::verify::{script_code, ScriptCode};
 use crate::btc::psbt::{review, Input, KeyOwner, KeySource, Psbt, Review};
 use crate::btc::script::{self, ScriptKind};
-use crate::btc::sighash::{tapleaf_hash, SighashCache, TaprootSpend, SIGHASH_ALL, SIGHASH_SINGLE};
+use crate::btc::sighash::{is_default_sighash, tapleaf_hash, SighashCache, TaprootSpend, SIGHASH_ALL, SIGHASH_SINGLE};
 use crate::btc::tx::TxOut;
 use k256::SecretKey;
 use std::cell::RefCell;
@@ -33,11 +33,15 @@ pub struct SignOptions {
     /// BIP-340 auxiliary randomness for Schnorr signatures. All zeros is deterministic and
     /// valid; the page passes fresh random bytes (the core draws no randomness itself).
     pub aux_rand: [u8; 32],
+    /// Sign inputs that ask for a sighash type other than SIGHASH_ALL (or taproot's
+    /// SIGHASH_DEFAULT): NONE, SINGLE, ANYONECANPAY. Off by default: such a signature lets
+    /// others change the transaction, so the user must ask for it, having seen the review.
+    pub allow_non_default_sighash: bool,
 }
 
 impl Default for SignOptions {
     fn default() -> Self {
-        SignOptions { nonce_mode: NonceMode::LowR, aux_rand: [0; 32] }
+        SignOptions { nonce_mode: NonceMode::LowR, aux_rand: [0; 32], allow_non_default_sighash: false }
     }
 }
 
@@ -169,10 +173,17 @@ pub fn psbt_sign(keystore: &Keystore, bytes: &[u8], options: &SignOptions) -> Re
 
 /// Signs every input of `psbt` that has a key of ours. Inputs already finalized, or not
 /// ours, are left alone; inputs of ours that fail a check are listed in `refused`.
+///
+/// An input of ours asking for a non-default sighash type is
+/// [`WalletError::NonDefaultSighash`], and nothing is signed, unless
+/// `options.allow_non_default_sighash` is set.
 pub fn sign(keystore: &Keystore, psbt: &mut Psbt, options: &SignOptions) -> Result<SignReport, WalletError> {
     let keys = Keys::new(keystore);
     let tx = psbt.unsigned_tx()?;
     let spent = psbt.spent_outputs();
+    if !options.allow_non_default_sighash {
+        check_sighash_types(&keys, psbt, &spent)?;
+    }
     let all_spent: Option<Vec<TxOut>> = spent.iter().cloned().collect();
     let mut cache = SighashCache::new(&tx);
     let mut report = SignReport::default();
@@ -201,6 +212,27 @@ pub fn sign(keystore: &Keystore, psbt: &mut Psbt, options: &SignOptions) -> Resu
         }
     }
     Ok(report)
+}
+
+/// The first input of ours (not finalized, its coin known) asking for a non-default
+/// sighash type, as an error. Ownership is asked only of such inputs.
+fn check_sighash_types(keys: &Keys<'_>, psbt: &Psbt, spent: &[Option<TxOut>]) -> Result<(), WalletError> {
+    for (i, (input, out)) in psbt.inputs.iter().zip(spent).enumerate() {
+        let (Some(t), Some(out), false) = (input.sighash_type, out, input.is_finalized()) else { continue };
+        let taproot = matches!(ScriptKind::of(&out.script_pubkey), ScriptKind::P2tr(_));
+        if is_default_sighash(t, taproot) {
+            continue;
+        }
+        let ours = if taproot {
+            input.tap_bip32_derivation.iter().any(|(x, s)| keys.owns(x, &s.source))
+        } else {
+            input.bip32_derivation.iter().any(|(k, s)| keys.owns(k, s))
+        };
+        if ours {
+            return Err(WalletError::NonDefaultSighash { input: i, sighash_type: t });
+        }
+    }
+    Ok(())
 }
 
 fn sign_ecdsa(
@@ -334,7 +366,8 @@ pub fn fuzz_sign(data: &[u8]) {
     let Ok(store) = Keystore::from_xprv(MASTER) else { return };
     let _ = review_with_keystore(&store, &psbt);
     for mode in [NonceMode::LowR, NonceMode::Plain] {
-        if sign(&store, &mut psbt, &SignOptions { nonce_mode: mode, aux_rand: [1; 32] }).is_ok() {
+        let options = SignOptions { nonce_mode: mode, aux_rand: [1; 32], allow_non_default_sighash: true };
+        if sign(&store, &mut psbt, &options).is_ok() {
             assert_eq!(Psbt::from_bytes(&psbt.to_bytes()).as_ref(), Ok(&psbt), "a signed PSBT parses back");
         }
     }

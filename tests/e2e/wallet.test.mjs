@@ -144,6 +144,31 @@ test('a pasted bitcoinjs PSBT is reviewed, signed, and the transaction verifies 
   const [sig, pub] = tx.ins[0].witness
   const hash = tx.hashForWitnessV0(0, bitcoin.payments.p2pkh({ pubkey: pub }).output, 250_000n, bitcoin.Transaction.SIGHASH_ALL)
   assert.ok(ecc.verify(hash, pub, bitcoin.script.signature.decode(sig).signature))
+
+  // A PSBT asking for ALL|ANYONECANPAY: the review warns, signing is refused until the user
+  // ticks the box, then the signature carries that type and verifies.
+  const ACP = bitcoin.Transaction.SIGHASH_ALL | bitcoin.Transaction.SIGHASH_ANYONECANPAY
+  const acp = psbt.clone()
+  acp.updateInput(0, { sighashType: ACP })
+  await page.fill('#w-psbt-text', acp.toBase64())
+  await page.click('#w-psbt-review')
+  await page.waitForSelector('#w-psbt-sign')
+  assert.ok(await page.isVisible('#w-psbt-warnings li[data-code="non-default-sighash"]'))
+  assert.equal(await page.isChecked('#w-psbt-any-sighash'), false)
+  await page.click('#w-psbt-sign')
+  await page.waitForSelector('#w-psbt-error:not([hidden])')
+  assert.match(await page.textContent('#w-psbt-error'), /wallet\.non-default-sighash/)
+  assert.equal(await page.isVisible('#w-psbt-result'), false)
+  await page.check('#w-psbt-any-sighash')
+  await page.click('#w-psbt-sign')
+  await page.waitForSelector('#w-psbt-txhex')
+  assert.equal(await page.isVisible('#w-psbt-error'), false)
+  const acpTx = bitcoin.Transaction.fromHex(await page.textContent('#w-psbt-txhex'))
+  const [acpSig, acpPub] = acpTx.ins[0].witness
+  const decoded = bitcoin.script.signature.decode(acpSig)
+  assert.equal(decoded.hashType, ACP)
+  const acpHash = acpTx.hashForWitnessV0(0, bitcoin.payments.p2pkh({ pubkey: acpPub }).output, 250_000n, ACP)
+  assert.ok(ecc.verify(acpHash, acpPub, decoded.signature))
   assert.deepEqual(peer.errors, [])
 })
 

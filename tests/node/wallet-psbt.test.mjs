@@ -197,3 +197,21 @@ test('bad PSBTs are refused with a code, and nothing is signed', () => {
   assert.equal(other.signPsbt(psbt.toBuffer(), ZERO32, false).report.signatures, 0)
   other.free()
 })
+
+test('a non-default sighash type is signed only when the caller allows it', () => {
+  const { psbt } = bitcoinjsPsbt()
+  const ACP = bitcoin.Transaction.SIGHASH_ALL | bitcoin.Transaction.SIGHASH_ANYONECANPAY
+  psbt.updateInput(2, { sighashType: ACP })
+  const bytes = psbt.toBuffer()
+  // By default (and with the option off) nothing is signed: a typed error names the input.
+  for (const allow of [undefined, false]) {
+    assert.throws(() => wallet.signPsbt(bytes, ZERO32, false, allow),
+      err => err.code === 'wallet.non-default-sighash' && /input 2 /.test(err.message))
+  }
+  // Allowed, every input is signed, input 2 with ALL|ANYONECANPAY, and bitcoinjs verifies it.
+  const signed = wallet.signPsbt(bytes, ZERO32, false, true)
+  assert.equal(signed.report.signed.length, 5)
+  const back = bitcoin.Psbt.fromBuffer(Buffer.from(signed.psbt), { network: net })
+  assert.equal(back.data.inputs[2].partialSig[0].signature.at(-1), ACP)
+  assert.ok(back.validateSignaturesOfInput(2, (pubkey, hash, sig) => ecc.verify(hash, pubkey, sig)))
+})

@@ -24,7 +24,9 @@ fn expected(v: &Value) -> Vec<u8> {
     unhex(v["expected_psbt"]["hex"].as_str().unwrap())
 }
 
-const PLAIN: SignOptions = SignOptions { nonce_mode: NonceMode::Plain, aux_rand: [0; 32] };
+const PLAIN: SignOptions = SignOptions { nonce_mode: NonceMode::Plain, aux_rand: [0; 32], allow_non_default_sighash: false };
+/// The default options, and signing whatever sighash type an input asks for.
+const ANY_SIGHASH: SignOptions = SignOptions { nonce_mode: NonceMode::LowR, aux_rand: [0; 32], allow_non_default_sighash: true };
 
 #[test]
 fn bip174_signers_produce_the_published_psbts_byte_for_byte() {
@@ -245,23 +247,66 @@ fn the_signer_refuses_what_bip174_tells_signers_to_refuse() {
     // Nothing was signed in any refused input.
     assert!(p.inputs[3].partial_sigs.is_empty());
     // SIGHASH_SINGLE on an input with no output of its index: legacy would sign the
-    // constant 1 (a signature valid in any transaction), so no input type signs it.
+    // constant 1 (a signature valid in any transaction), so no input type signs it, even
+    // with non-default sighash types allowed.
+    let refused_any = |p: &mut Psbt| sign(&store, p, &ANY_SIGHASH).unwrap().refused;
     for i in [0, 2, 3, 4] {
         let mut p = base.clone();
         p.inputs[i].sighash_type = Some(3);
         if i == 0 {
             p.outputs.clear();
         }
-        assert!(refused(&mut p).contains(&(i, "SIGHASH_SINGLE without a matching output")), "input {i}");
+        assert!(refused_any(&mut p).contains(&(i, "SIGHASH_SINGLE without a matching output")), "input {i}");
         assert!(p.inputs[i].partial_sigs.is_empty() && p.inputs[i].tap_key_sig.is_none());
     }
     // With a matching output it signs (input 0 has output 0), and Core accepts it.
     let mut p = base.clone();
     p.inputs[0].sighash_type = Some(3);
     p.inputs[1].sighash_type = Some(0x81);
-    assert!(refused(&mut p).is_empty());
+    assert!(refused_any(&mut p).is_empty());
     assert_eq!(p.inputs[0].partial_sigs.values().next().unwrap().last(), Some(&3));
     assert!(super::psbt_consensus::verdicts(&p).iter().all(Result::is_ok));
+}
+
+#[test]
+fn non_default_sighash_types_are_signed_only_when_allowed() {
+    use peerpage::wallet::WalletError;
+    let store = ours();
+    let base = mixed_psbt(&store);
+    // ALL everywhere and taproot's DEFAULT, asked for explicitly, sign as usual.
+    let mut p = base.clone();
+    for (i, input) in p.inputs.iter_mut().enumerate() {
+        input.sighash_type = Some(if i >= 4 && i % 2 == 0 { 0 } else { 1 });
+    }
+    assert_eq!(sign(&store, &mut p, &SignOptions::default()).unwrap().signed.len(), 7);
+    // Any other type on any input of ours (ECDSA and taproot): a typed error naming the
+    // input, and nothing signed, not even the inputs before it.
+    for i in 0..base.inputs.len() {
+        for t in [0x02, 0x03, 0x81, 0x82, 0x83] {
+            let mut p = base.clone();
+            p.inputs[i].sighash_type = Some(t);
+            let before = p.clone();
+            let err = sign(&store, &mut p, &SignOptions::default()).unwrap_err();
+            assert_eq!(err, WalletError::NonDefaultSighash { input: i, sighash_type: t });
+            assert_eq!(peerpage::error::CoreError::code(&err), "wallet.non-default-sighash");
+            assert_eq!(p, before, "input {i}, type {t:#x}");
+            // Allowed, it signs (SIGHASH_SINGLE only where output i exists).
+            let report = sign(&store, &mut p, &ANY_SIGHASH).unwrap();
+            assert_eq!(report.signed.iter().any(|s| s.0 == i), t & 3 != 3 || i < 2, "input {i}, type {t:#x}: {report:?}");
+        }
+    }
+    // ECDSA has no DEFAULT: 0 on a P2WPKH input is not ALL.
+    let mut p = base.clone();
+    p.inputs[2].sighash_type = Some(0);
+    assert_eq!(sign(&store, &mut p, &SignOptions::default()), Err(WalletError::NonDefaultSighash { input: 2, sighash_type: 0 }));
+    // Another wallet's input may ask for what it likes: we sign only ours, as usual.
+    let other = Keystore::from_mnemonic("zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong", "", Network::Testnet).unwrap();
+    let mut p = base.clone();
+    p.inputs[3].sighash_type = Some(0x82);
+    assert_eq!(sign(&other, &mut p, &SignOptions::default()).unwrap().signatures, 0);
+    // The byte-level API says the same.
+    let err = peerpage::wallet::psbt_sign(&store, &p.to_bytes(), &PLAIN).unwrap_err();
+    assert_eq!(err, WalletError::NonDefaultSighash { input: 3, sighash_type: 0x82 });
 }
 
 #[test]
@@ -272,7 +317,7 @@ fn taproot_anyonecanpay_signs_without_the_other_inputs_coins() {
     p.inputs[0].non_witness_utxo = None;
     p.inputs[4].sighash_type = Some(0x81);
     p.inputs[5].sighash_type = Some(0x01);
-    let report = sign(&store, &mut p, &SignOptions::default()).unwrap();
+    let report = sign(&store, &mut p, &ANY_SIGHASH).unwrap();
     // Input 4 (ALL|ANYONECANPAY) signs; input 5 (ALL) needs every coin and is refused.
     assert!(report.signed.iter().any(|s| s.0 == 4));
     assert!(report.refused.contains(&(5, "taproot signing needs every input's spent output")));
@@ -281,7 +326,7 @@ fn taproot_anyonecanpay_signs_without_the_other_inputs_coins() {
     // With every coin known again, the same signature is made, and Core accepts it.
     let mut full = base.clone();
     full.inputs[4].sighash_type = Some(0x81);
-    sign(&store, &mut full, &SignOptions::default()).unwrap();
+    sign(&store, &mut full, &ANY_SIGHASH).unwrap();
     assert_eq!(full.inputs[4].tap_key_sig.as_ref(), Some(&acp_sig));
     assert!(super::psbt_consensus::verdicts(&full).iter().all(Result::is_ok));
 }

@@ -198,7 +198,7 @@ fn signed(options: &SignOptions, version: u32) -> Psbt {
 
 #[test]
 fn core_accepts_every_input_we_sign_and_rejects_each_with_a_flipped_signature_byte() {
-    for options in [SignOptions::default(), SignOptions { nonce_mode: NonceMode::Plain, aux_rand: [7; 32] }] {
+    for options in [SignOptions::default(), SignOptions { nonce_mode: NonceMode::Plain, aux_rand: [7; 32], ..SignOptions::default() }] {
         let psbt = signed(&options, 0);
         assert!(verdicts(&psbt).iter().all(Result::is_ok), "{:?}", verdicts(&psbt));
         if options.nonce_mode == NonceMode::LowR {

@@ -51,9 +51,11 @@ export function psbtCard (ctx) {
     const warnings = h('ul', { className: 'warnings', id: 'w-psbt-warnings' }, r.warnings.map(w => h('li', { dataset: { code: w.code } }, `${w.message} [${w.code}]`)))
     const ours = r.inputs.some(i => i.ours && !i.finalized)
     const grind = h('input', { type: 'checkbox', id: 'w-psbt-grind', checked: true })
+    // Off unless the user ticks it: the core refuses sighash types other than ALL/DEFAULT.
+    const anySighash = h('input', { type: 'checkbox', id: 'w-psbt-any-sighash' })
     const sign = h('button', { type: 'button', id: 'w-psbt-sign', disabled: !ours }, ours ? 'Sign' : 'Nothing of ours to sign')
     const finalizeOnly = h('button', { type: 'button', className: 'secondary', id: 'w-psbt-finalize' }, 'Finalize only')
-    sign.addEventListener('click', () => doSign(grind.checked))
+    sign.addEventListener('click', () => doSign(grind.checked, anySighash.checked))
     finalizeOnly.addEventListener('click', () => finish(bytes, null))
     review.replaceChildren(
       h('h4', {}, `Review (PSBT v${r.version}, ${r.network})`),
@@ -65,14 +67,15 @@ export function psbtCard (ctx) {
       warnings,
       h('table', { className: 'files review' }, h('thead', {}, h('tr', {}, h('th', { className: 'num' }, 'In'), h('th', {}, 'Spends'), h('th', {}, 'Type'), h('th', { className: 'num' }, 'Value'), h('th', {}, 'Owner'), h('th', {}, ''))), inputs),
       h('table', { className: 'files review' }, h('thead', {}, h('tr', {}, h('th', { className: 'num' }, 'Out'), h('th', {}, 'Pays'), h('th', { className: 'num' }, 'Value'), h('th', {}, ''))), outputs),
-      h('div', { className: 'row' }, sign, finalizeOnly, h('label', {}, grind, ' low-R signatures (as Bitcoin Core)')))
+      h('div', { className: 'row' }, sign, finalizeOnly, h('label', {}, grind, ' low-R signatures (as Bitcoin Core)'),
+        h('label', {}, anySighash, ' sign non-default sighash types (others may then change the transaction)')))
     review.hidden = false
   }
 
-  function doSign (grind) {
+  function doSign (grind, anySighash) {
     error.hidden = true
     try {
-      const signed = wallet.signPsbt(bytes, crypto.getRandomValues(new Uint8Array(32)), grind)
+      const signed = wallet.signPsbt(bytes, crypto.getRandomValues(new Uint8Array(32)), grind, anySighash)
       finish(signed.psbt, signed.report)
     } catch (err) {
       fail(err, 'Not signed')

@@ -12,7 +12,7 @@ use super::{Input, KeySource, Output, Psbt};
 use crate::btc::amount::Amount;
 use crate::btc::hash::hash160;
 use crate::btc::script::{self, ScriptKind};
-use crate::btc::sighash::{SIGHASH_ALL, SIGHASH_ANYONECANPAY, SIGHASH_SINGLE};
+use crate::btc::sighash::{is_default_sighash, SIGHASH_ANYONECANPAY, SIGHASH_SINGLE};
 use crate::btc::{Address, Network};
 
 /// Answers "is `pubkey` the key at `source` in our wallet?" `pubkey` is 33 or 65 bytes for
@@ -277,8 +277,7 @@ pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
         }
         let taproot = spk.is_some_and(|s| matches!(ScriptKind::of(s), ScriptKind::P2tr(_)));
         if let Some(t) = input.sighash_type {
-            let default = if taproot { t == 0 || t == SIGHASH_ALL } else { t == SIGHASH_ALL };
-            if !default {
+            if !is_default_sighash(t, taproot) {
                 warnings.push(warn(
                     "non-default-sighash",
                     Some(i),
