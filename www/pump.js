@@ -309,13 +309,7 @@ export class Pump extends EventTarget {
     t.writing.set(piece, write.catch(() => {}))
     write.then(() => {
       if (t.removed) return
-      for (const w of t.waiters) {
-        w.missing.delete(piece)
-        if (!w.missing.size) {
-          t.waiters.delete(w)
-          w.resolve()
-        }
-      }
+      wakeReaders(t, piece)
       this.#emit('stored', { id, piece })
     }, err => {
       if (t.removed) return
@@ -517,6 +511,8 @@ export class Pump extends EventTarget {
       for (let at = 0; at < length; at += STREAM_CHUNK) await store.write(offset + at, new Uint8Array(Math.min(STREAM_CHUNK, length - at)))
     }
     t.stored.fill()
+    // A read that came while copying (a new seed played or saved at once) waits no more.
+    wakeReaders(t)
   }
 
   /** Removes a torrent; `deleteData` also deletes its pieces from storage. */
@@ -650,6 +646,18 @@ export class Pump extends EventTarget {
 
 function now () {
   return performance.now()
+}
+
+/** readRange calls of torrent `t` waiting for `piece` (or for every piece) now on disk go on. */
+function wakeReaders (t, piece) {
+  for (const w of t.waiters) {
+    if (piece === undefined) w.missing.clear()
+    else w.missing.delete(piece)
+    if (!w.missing.size) {
+      t.waiters.delete(w)
+      w.resolve()
+    }
+  }
 }
 
 /**

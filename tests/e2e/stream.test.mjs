@@ -168,3 +168,19 @@ test('without File System Access, Save is a streamed download through the worker
   await download.saveAs(saved)
   assert.equal(sha256(readFileSync(saved)), sha256(video.bytes))
 })
+
+test('a new seed\'s file is read at once, while its files are still being copied to storage', { timeout: 60000 }, async () => {
+  const p = await peer()
+  const got = await p.run(async pump => {
+    const file = new File([new Uint8Array(48 << 20).fill(7)], 'fresh.bin')
+    const id = await pump.seedFiles([file])
+    // Asked before the 48 MiB are in storage: it used to wait for ever.
+    const bytes = await Promise.race([
+      pump.readRange(id, 0, (40 << 20) + 1, (40 << 20) + 1001),
+      new Promise((resolve, reject) => setTimeout(() => reject(new Error('the read never ended')), 30000))
+    ])
+    return { length: bytes.length, sevens: bytes.every(b => b === 7) }
+  })
+  assert.deepEqual(got, { length: 1000, sevens: true })
+  assert.deepEqual(p.errors, [])
+})
