@@ -41,30 +41,33 @@ async function withPeers (kind, count, fn) {
 }
 
 /** One seeder and `leechers` leechers of one client; verifies every leecher's bytes. */
-export async function transferRun (client, leechers, file, { timeoutMs = 600000, profileDir = null, log = console.log } = {}) {
+export async function transferRun (client, leechers, file, { timeoutMs = 600000, profileDir = null, watch = Boolean(profileDir), log = console.log } = {}) {
   return withPeers(client, 1 + leechers, async (server, [seeder, ...downloaders]) => {
     await seeder.page.setInputFiles('#pick', file.path)
-    if (profileDir) for (const p of [seeder, ...downloaders]) await callIn(p.page, WATCH, 'watch')
+    if (watch) for (const p of [seeder, ...downloaders]) await callIn(p.page, WATCH, 'watch')
     const { magnet } = await within(120000, `${client} seed`, seeder.call('seed', server.trackerUrl))
     const everyone = [seeder, ...downloaders]
     if (profileDir) for (const p of downloaders) await callIn(p.page, TIMELINE, 'install')
     const profiles = profileDir ? await Promise.all(everyone.map(p => startProfile(p.page))) : []
-    const samplers = await Promise.all(everyone.map(p => sampleTree(p.root, { perThread: Boolean(profileDir) })))
+    const samplers = await Promise.all(everyone.map(p => sampleTree(p.root, { perThread: watch })))
     let results, usage
     try {
       results = await within(timeoutMs, `${client} download`,
         Promise.all(downloaders.map(p => p.call('download', magnet))))
     } finally {
       usage = await Promise.all(samplers.map(s => s.stop()))
-      for (const [i, prof] of profiles.entries()) {
+      for (const [i, peer] of (watch ? everyone : []).entries()) {
         const role = i === 0 ? 'seeder' : `leecher${i}`
-        const summary = await prof.stop(join(profileDir, `${client}-1to${leechers}-${role}.cpuprofile`))
         log(`${client} 1 -> ${leechers}, ${role}: CPU ${usage[i].cpuSeconds.toFixed(1)} s for the whole instance; busiest threads: ` +
           usage[i].threads.slice(0, 8).map(t => `${t.name} ${t.seconds.toFixed(2)} s`).join(', '))
-        log(formatSummary(`${client} 1 -> ${leechers}, ${role}`, summary))
-        const w = await callIn(everyone[i].page, WATCH, 'report')
-        if (i > 0 && results) log('  timeline from the magnet (ms):\n' + (await callIn(everyone[i].page, TIMELINE, 'report', results[i - 1].startedAt)).slice(0, 40).map(e => `    ${e.ms.toFixed(0).padStart(6)}  ${e.what}`).join('\n') + `\n    ${(results[i - 1].metadata).toFixed(0).padStart(6)}  metadata\n    ${(results[i - 1].firstPiece).toFixed(0).padStart(6)}  first verified piece`)
+        if (profiles[i]) {
+          const summary = await profiles[i].stop(join(profileDir, `${client}-1to${leechers}-${role}.cpuprofile`))
+          log(formatSummary(`${client} 1 -> ${leechers}, ${role}`, summary))
+        }
+        const w = await callIn(peer.page, WATCH, 'report')
+        if (profileDir && i > 0 && results) log('  timeline from the magnet (ms):\n' + (await callIn(peer.page, TIMELINE, 'report', results[i - 1].startedAt)).slice(0, 40).map(e => `    ${e.ms.toFixed(0).padStart(6)}  ${e.what}`).join('\n') + `\n    ${(results[i - 1].metadata).toFixed(0).padStart(6)}  metadata\n    ${(results[i - 1].firstPiece).toFixed(0).padStart(6)}  first verified piece`)
         log(`  send buffer of its channels (${w.samples} samples): ` + w.bands.map(b => `${b.lo === b.hi ? b.lo : `${b.lo}-${b.hi === Infinity ? '' : b.hi}`}: ${(100 * b.share).toFixed(0)} %`).join(', '))
+        log(`  channel messages: ${w.sends} sent (${(w.sentBytes / 1048576).toFixed(1)} MiB), ${w.messages} received (${(w.receivedBytes / 1048576).toFixed(1)} MiB)`)
       }
     }
     for (const [i, p] of downloaders.entries()) {
