@@ -4,7 +4,7 @@
 
 use super::partial::PartialPiece;
 use super::peer::InFlight;
-use super::{PeerKey, Swarm, SwarmOutput, MAX_STRIKES};
+use super::{PeerKey, PeerSession, Swarm, SwarmOutput, MAX_STRIKES};
 use crate::time::Instant;
 use crate::wire::{BlockRequest, Message, PeerId, BLOCK_LEN};
 
@@ -59,6 +59,9 @@ impl Swarm {
             return;
         }
         let Some(meta) = &self.meta else { return };
+        if !self.peers.get(&key).is_some_and(PeerSession::wants_refill) {
+            return;
+        }
         let layout = meta.layout.clone();
         loop {
             let Some(peer) = self.peers.get(&key) else { return };

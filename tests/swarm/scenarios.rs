@@ -24,6 +24,23 @@ fn one_seeder_one_leecher() {
 }
 
 #[test]
+fn channel_messages_carry_many_blocks_and_requests() {
+    // Storage answers reads a little later, as the page's storage worker does.
+    let mut sim = sim(8_000_000);
+    sim.read_delay_ms = Some(2);
+    let seed = sim.add_seeder(Kind::Honest);
+    let leech = sim.add_leecher();
+    sim.connect(seed, leech);
+    assert!(sim.run_until(600_000, |s| s.complete(leech)));
+    assert_eq!(sim.stored(leech), sim.data);
+    let blocks = sim.data.len().div_ceil(16 * 1024) as u32;
+    let l = &sim.nodes[leech];
+    // Requests leave in batches once the pipeline is deep.
+    assert_eq!(l.requests_sent, blocks);
+    assert!(l.request_sends * 8 < blocks, "{} messages for {blocks} requests", l.request_sends);
+}
+
+#[test]
 fn eight_leechers_trade_among_themselves() {
     let mut sim = sim(2_000_000);
     let seed = sim.add_seeder(Kind::Honest);

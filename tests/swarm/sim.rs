@@ -31,6 +31,12 @@ pub struct Node {
     pub events: Vec<Event>,
     /// Order in which pieces were verified.
     pub verified: Vec<u32>,
+    /// Channel messages it sent (one per `Send` output), those with BEP 3 `request`s, and
+    /// the `have`s and `request`s in them.
+    pub sends: u32,
+    pub request_sends: u32,
+    pub haves_sent: u32,
+    pub requests_sent: u32,
 }
 
 /// A deterministic test torrent of `len` bytes over the given files.
@@ -104,17 +110,24 @@ pub struct Sim {
     pub verify: bool,
     /// BEP 3 `cancel` messages sent by any node.
     pub cancels: u32,
+    /// Storage answers a read after this long, as a browser's storage worker does (None:
+    /// at once, inside the same drain of outputs).
+    pub read_delay_ms: Option<u64>,
+    /// Reads in flight: (answer time, node, piece).
+    reads: Vec<(u64, usize, u32)>,
+    /// The most reads in flight at once.
+    pub max_reads: usize,
 }
 
-/// Counts `cancel` messages in one send (the engine sends whole messages, after the
-/// handshake).
-fn count_cancels(mut bytes: &[u8]) -> u32 {
+/// Counts messages of one BEP 3 id in one send (the engine sends whole messages, after
+/// the handshake).
+fn count_messages(mut bytes: &[u8], id: u8) -> u32 {
     if bytes.first() == Some(&19) && bytes.get(1..20) == Some(b"BitTorrent protocol".as_slice()) {
         bytes = bytes.get(68..).unwrap_or_default();
     }
     let mut n = 0;
     while let Some(len) = bytes.get(..4).map(|b| u32::from_be_bytes(b.try_into().unwrap()) as usize) {
-        if bytes.get(4) == Some(&8) {
+        if bytes.get(4) == Some(&id) {
             n += 1;
         }
         bytes = bytes.get(4 + len..).unwrap_or_default();
@@ -143,6 +156,9 @@ impl Sim {
             http_requests: 0,
             verify: true,
             cancels: 0,
+            read_delay_ms: None,
+            reads: Vec::new(),
+            max_reads: 0,
         }
     }
 
@@ -167,7 +183,7 @@ impl Sim {
             }
             storage.insert(p, bytes);
         }
-        self.nodes.push(Node { engine, torrent, storage, kind, peer_id, events: Vec::new(), verified: Vec::new() });
+        self.nodes.push(Node { engine, torrent, storage, kind, peer_id, events: Vec::new(), verified: Vec::new(), sends: 0, request_sends: 0, haves_sent: 0, requests_sent: 0 });
         i
     }
 
@@ -186,7 +202,7 @@ impl Sim {
         let i = self.nodes.len();
         let (mut engine, peer_id) = self.engine(i);
         let torrent = engine.add_torrent(&self.torrent_bytes, None).unwrap();
-        self.nodes.push(Node { engine, torrent, storage: BTreeMap::new(), kind: Kind::Honest, peer_id, events: Vec::new(), verified: Vec::new() });
+        self.nodes.push(Node { engine, torrent, storage: BTreeMap::new(), kind: Kind::Honest, peer_id, events: Vec::new(), verified: Vec::new(), sends: 0, request_sends: 0, haves_sent: 0, requests_sent: 0 });
         i
     }
 
@@ -197,7 +213,7 @@ impl Sim {
         let meta = peerpage::metainfo::parse_torrent(&self.torrent_bytes).unwrap();
         let link = peerpage::metainfo::Magnet::from_metainfo(&meta).to_link();
         let torrent = engine.add_magnet(&link).unwrap();
-        self.nodes.push(Node { engine, torrent, storage: BTreeMap::new(), kind: Kind::Honest, peer_id, events: Vec::new(), verified: Vec::new() });
+        self.nodes.push(Node { engine, torrent, storage: BTreeMap::new(), kind: Kind::Honest, peer_id, events: Vec::new(), verified: Vec::new(), sends: 0, request_sends: 0, haves_sent: 0, requests_sent: 0 });
         i
     }
 
@@ -238,7 +254,13 @@ impl Sim {
 
     fn transmit(&mut self, from: usize, key: PeerKey, bytes: Vec<u8>) {
         let Some(pipe) = self.pipes.get_mut(&(from, key)) else { return };
-        self.cancels += count_cancels(&bytes);
+        self.cancels += count_messages(&bytes, 8);
+        let node = &mut self.nodes[from];
+        node.sends += 1;
+        node.haves_sent += count_messages(&bytes, 4);
+        let requests = count_messages(&bytes, 6);
+        node.requests_sent += requests;
+        node.request_sends += u32::from(requests > 0);
         let start = pipe.free_at.max(self.now);
         pipe.free_at = start + (bytes.len() as u64).div_ceil(self.bytes_per_ms);
         self.seq += 1;
@@ -263,6 +285,10 @@ impl Sim {
                 Output::StorePiece { piece, data, .. } => {
                     self.nodes[i].verified.push(piece);
                     self.nodes[i].storage.insert(piece, data);
+                }
+                Output::ReadPiece { piece, .. } if self.read_delay_ms.is_some() => {
+                    self.reads.push((self.now + self.read_delay_ms.unwrap_or(0), i, piece));
+                    self.max_reads = self.max_reads.max(self.reads.len());
                 }
                 Output::ReadPiece { torrent, piece } => {
                     let data = self.nodes[i].storage.get(&piece).cloned().unwrap();
@@ -306,7 +332,8 @@ impl Sim {
             }
             let next_packet = self.queue.peek().map(|p| p.0.at);
             let next_http = self.http.iter().map(|h| h.0).min();
-            let next_packet = [next_packet, next_http].into_iter().flatten().min();
+            let next_read = self.reads.iter().map(|r| r.0).min();
+            let next_packet = [next_packet, next_http, next_read].into_iter().flatten().min();
             let next_timer = self.nodes.iter().filter_map(|n| n.engine.poll_timeout()).map(|t| t.0).min();
             let Some(next) = [next_packet, next_timer].into_iter().flatten().min() else { return done(self) };
             if next > limit_ms {
@@ -335,6 +362,13 @@ impl Sim {
                 let (_, node, id, status, body) = self.http.remove(pos);
                 let torrent = self.nodes[node].torrent;
                 self.nodes[node].engine.http_response(torrent, id, status, &body, now).unwrap();
+                self.pump(node);
+            }
+            while let Some(pos) = self.reads.iter().position(|r| r.0 <= self.now) {
+                let (_, node, piece) = self.reads.remove(pos);
+                let data = self.nodes[node].storage.get(&piece).cloned().unwrap();
+                let torrent = self.nodes[node].torrent;
+                self.nodes[node].engine.piece_read(torrent, piece, data).unwrap();
                 self.pump(node);
             }
             for i in 0..self.nodes.len() {

@@ -19,6 +19,8 @@ pub const REQUEST_TIMEOUT: Millis = Millis(20_000);
 pub const INITIAL_DEPTH: u32 = 4;
 /// Requests we keep in flight to one peer at most, whatever its reqq says.
 pub const MAX_DEPTH: u32 = 250;
+/// Once the pipeline is deep, requests go out in batches of at least 1/REFILL_SHARE of it.
+pub const REFILL_SHARE: u32 = 8;
 /// The reqq we advertise and enforce: requests beyond it are rejected (PROTOCOL.md §8.7).
 pub const OUR_REQQ: u32 = 250;
 /// WebTorrent's implied reqq when it sends none.
@@ -152,8 +154,25 @@ impl PeerSession {
         if self.peer_choking {
             return 0;
         }
-        let limit = if self.timeouts > 0 { 1 } else { self.depth.min(self.their_reqq).min(MAX_DEPTH) };
-        limit.saturating_sub(self.in_flight.len() as u32)
+        self.limit().saturating_sub(self.in_flight.len() as u32)
+    }
+
+    fn limit(&self) -> u32 {
+        if self.timeouts > 0 {
+            1
+        } else {
+            self.depth.min(self.their_reqq).min(MAX_DEPTH)
+        }
+    }
+
+    /// Whether to top the pipeline up now. A deep pipeline waits until an eighth of it is
+    /// free, so requests leave in one message per batch rather than one per arriving block:
+    /// every channel message costs both browsers a send, an event and a network-thread hop,
+    /// and the sender answers a batch with a few large messages. Requests still in flight
+    /// (7/8 of the pipeline) keep the sender busy meanwhile.
+    pub fn wants_refill(&self) -> bool {
+        let free = self.free_slots();
+        free > 0 && free >= self.limit() / REFILL_SHARE
     }
 
     /// Removes and returns our request for (piece, block), if it was in flight.
