@@ -219,10 +219,11 @@ impl Swarm {
         self.cache_piece(index, data.clone());
         self.emit(SwarmOutput::StorePiece { piece: index, data });
         self.emit(SwarmOutput::PieceVerified(index));
-        // Serve it at once: tell everyone (BEP 3 `have`), then re-check interest.
+        // Serve it at once: tell everyone who lacks it (BEP 3 `have`; a seed would only get
+        // one more channel message per piece), then re-check interest.
         let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
         for key in &keys {
-            if let Some(peer) = self.peers.get_mut(key) {
+            if let Some(peer) = self.peers.get_mut(key).filter(|p| !p.has(index)) {
                 peer.send(&Message::Have(index));
             }
             self.update_interest(*key);

@@ -35,6 +35,8 @@ fn channel_messages_carry_many_blocks_and_requests() {
     assert_eq!(sim.stored(leech), sim.data);
     let blocks = sim.data.len().div_ceil(16 * 1024) as u32;
     let l = &sim.nodes[leech];
+    // No `have` to a peer that has the piece.
+    assert_eq!(l.haves_sent, 0);
     // Requests leave in batches once the pipeline is deep.
     assert_eq!(l.requests_sent, blocks);
     assert!(l.request_sends * 8 < blocks, "{} messages for {blocks} requests", l.request_sends);
