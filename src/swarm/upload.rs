@@ -7,6 +7,10 @@ use super::{PeerKey, Swarm, SwarmOutput, CHOKE_INTERVAL, OPTIMISTIC_INTERVAL};
 use crate::time::Instant;
 use crate::wire::{BlockRequest, Message};
 
+/// Bytes of pieces being read from storage for uploads at once (well under the upload
+/// cache, which keeps them until they are served).
+const READ_AHEAD: usize = 2 << 20;
+
 impl Swarm {
     pub(super) fn on_request(&mut self, key: PeerKey, req: BlockRequest) {
         let valid = self.meta.as_ref().is_some_and(|m| m.layout.range_in_piece(req.index, req.begin, req.length).is_some());
@@ -74,9 +78,7 @@ impl Swarm {
             return Served::Throttled;
         }
         let Some((_, data)) = self.cache.iter().find(|(p, _)| *p == req.index) else {
-            if self.reads_pending.insert(req.index) {
-                self.outputs.push_back(SwarmOutput::ReadPiece { piece: req.index });
-            }
+            self.read_ahead(key);
             return Served::Nothing;
         };
         let Some(peer) = self.peers.get_mut(&key) else { return Served::Nothing };
@@ -93,6 +95,31 @@ impl Swarm {
         self.up_meter.add(self.clock, len);
         self.gate.take(super::rate::Direction::Up, len);
         Served::Block
+    }
+
+    /// Asks storage for the piece at the front of `key`'s queue and for the next pieces it
+    /// queued, up to [`READ_AHEAD`] bytes in reads at once. Reading only the piece in front
+    /// left the channel idle for every read and sent each piece as a message of its own.
+    fn read_ahead(&mut self, key: PeerKey) {
+        let (Some(meta), Some(peer)) = (&self.meta, self.peers.get(&key)) else { return };
+        let size = |p: u32| meta.layout.piece(p).map_or(0, |i| meta.layout.piece_size(i) as usize);
+        let mut reading: usize = self.reads_pending.iter().map(|&p| size(p)).sum();
+        let mut wanted: Vec<u32> = Vec::new();
+        for (i, req) in peer.upload_queue.iter().enumerate() {
+            let p = req.index;
+            if wanted.contains(&p) || self.reads_pending.contains(&p) || self.cache.iter().any(|(c, _)| *c == p) {
+                continue;
+            }
+            if i > 0 && reading >= READ_AHEAD {
+                break;
+            }
+            reading += size(p);
+            wanted.push(p);
+        }
+        for piece in wanted {
+            self.reads_pending.insert(piece);
+            self.outputs.push_back(SwarmOutput::ReadPiece { piece });
+        }
     }
 
     /// WebTorrent unchokes a peer's first `interested` at once when a slot is free.

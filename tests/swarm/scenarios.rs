@@ -40,6 +40,8 @@ fn channel_messages_carry_many_blocks_and_requests() {
     // Requests leave in batches once the pipeline is deep.
     assert_eq!(l.requests_sent, blocks);
     assert!(l.request_sends * 8 < blocks, "{} messages for {blocks} requests", l.request_sends);
+    // The seeder reads ahead: the pieces queued next are read while one is sent.
+    assert!(sim.max_reads >= 8, "at most {} reads at once", sim.max_reads);
 }
 
 #[test]
