@@ -143,10 +143,11 @@ test('a torrent created in the page from a folder matches create-torrent of that
   const { page } = peer
   const dir = mkdtempSync(join(tmpdir(), 'pp-e2e-'))
   try {
-    // Files of uneven sizes so pieces straddle file boundaries; one in a subfolder.
+    // Files of uneven sizes so pieces straddle file boundaries; one in a subfolder; a .torrent
+    // among them is just one of the folder's files (not a torrent to seed them under).
     const folder = join(dir, 'album')
     mkdirSync(join(folder, 'extras'), { recursive: true })
-    const sizes = { 'a.bin': 300001, 'b.bin': 17, 'extras/c.bin': 700000 }
+    const sizes = { 'a.bin': 300001, 'b.bin': 17, 'extras/c.bin': 700000, 'old.torrent': 99 }
     for (const [name, size] of Object.entries(sizes)) {
       const data = Buffer.alloc(size)
       for (let i = 0; i < size; i++) data[i] = (i * 7 + name.length) & 0xff

@@ -5,7 +5,7 @@
 import { parseTorrent, parseMagnet } from '../pkg/peerpage.js'
 import { showTorrent } from './torrent-view.js'
 import { bytes, rate, describeError } from './format.js'
-import { createTorrent, creationOptions, hashWorkerCount, normaliseFiles } from '../create.js'
+import { createTorrent, creationOptions, fileEntries, hashWorkerCount, normaliseFiles } from '../create.js'
 
 const $ = id => document.getElementById(id)
 
@@ -23,14 +23,30 @@ function hashingProgress (title) {
   }
 }
 
-/** Walks dropped entries (files and folders) into {name, files} (see create.js normaliseFiles). */
+const isTorrent = file => /\.torrent$/i.test(file.name)
+
+/**
+ * Picked or dropped items as {name, files} (see create.js normaliseFiles), and `torrent`: the
+ * one .torrent picked or dropped beside other items, which are then its files to seed. A
+ * .torrent inside a folder is only one of its files. `top`: the items themselves (files and
+ * folders); `files`: every file, as [{file, path}].
+ */
+function picked (top, files) {
+  const torrents = top.filter(isTorrent)
+  if (torrents.length !== 1 || top.length < 2) return normaliseFiles(files)
+  return { ...normaliseFiles(files.filter(f => f.file !== torrents[0])), torrent: torrents[0] }
+}
+
+/** Walks dropped entries (files and folders); returns what `picked` does. */
 export async function filesFromDrop (items) {
   const entries = [...items].map(i => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean)
   const out = []
+  const top = []
   const walk = async (entry, path) => {
     if (entry.isFile) {
       const file = await new Promise((resolve, reject) => entry.file(resolve, reject))
       out.push({ file, path: [...path, entry.name] })
+      if (!path.length) top.push(file)
     } else if (entry.isDirectory) {
       const reader = entry.createReader()
       let batch
@@ -43,7 +59,9 @@ export async function filesFromDrop (items) {
   for (const entry of entries) await walk(entry, [])
   // One dropped folder names the torrent even when it is empty (the error then says so).
   const folder = entries.length === 1 && entries[0].isDirectory ? entries[0].name : undefined
-  return out.length ? normaliseFiles(out) : { name: folder ?? 'files', files: [] }
+  if (!out.length) return { name: folder ?? 'files', files: [] }
+  // A dropped folder counts as one item beside a dropped .torrent.
+  return picked([...top, ...entries.filter(e => e.isDirectory)], out)
 }
 
 export class AddFlow {
@@ -158,10 +176,9 @@ export class AddFlow {
     }
   }
 
-  /** Picked or dropped files: one .torrent among them seeds the rest under it; else create. */
-  addFiles ({ name, files }) {
-    const torrents = files.filter(f => /\.torrent$/i.test(f.file.name))
-    if (torrents.length === 1 && files.length > 1) return this.seedWithTorrent(torrents[0].file, files.filter(f => f !== torrents[0]))
+  /** Picked or dropped files (see `picked`): seeded under their .torrent, else made into one. */
+  addFiles ({ name, files, torrent }) {
+    if (torrent) return this.seedWithTorrent(torrent, files)
     return this.createFromFiles(files, name)
   }
 
@@ -176,12 +193,16 @@ export class AddFlow {
       if (file) this.openTorrentFile(file)
       ev.target.value = ''
     })
-    for (const id of ['create-files', 'create-folder']) {
-      $(id).addEventListener('change', ev => {
-        this.addFiles(normaliseFiles(ev.target.files))
-        ev.target.value = ''
-      })
-    }
+    // Files may include their .torrent; a folder pick is always a folder to make a torrent of.
+    $('create-files').addEventListener('change', ev => {
+      const list = [...ev.target.files]
+      this.addFiles(picked(list, fileEntries(list)))
+      ev.target.value = ''
+    })
+    $('create-folder').addEventListener('change', ev => {
+      this.addFiles(normaliseFiles(ev.target.files))
+      ev.target.value = ''
+    })
     $('t-copy').addEventListener('click', async () => {
       try {
         await navigator.clipboard.writeText($('t-magnet').value)
