@@ -59,7 +59,7 @@ fn the_master_key_signs_all_four_keys_as_the_combined_signers_did() {
     assert_eq!(peerpage::wallet::psbt_sign(&store, &signed, &PLAIN).unwrap().0, signed);
 }
 
-use super::psbt_consensus::{mixed_psbt, ABANDON};
+use super::psbt_consensus::{mixed_psbt, ABANDON, OTHER};
 use peerpage::btc::psbt::review::Review;
 use peerpage::btc::psbt::{KeySource, TapKeySource};
 use peerpage::wallet::psbt::review_with_keystore;
@@ -157,6 +157,25 @@ fn change_is_ours_only_if_its_script_pays_our_key() {
     assert!(!r.outputs[0].ours);
     assert!(r.outputs[1].ours && r.outputs[1].change, "{:?}", r.outputs[1]);
     assert!(r.outputs[1].address.as_deref().unwrap().starts_with("tb1p"));
+    // A stranger's taproot output that lists our change key among its key origins: neither
+    // its internal key nor any leaf of its tree is our key, so it is not our change.
+    let theirs = peerpage::wallet::hd::compressed(&Keystore::from_mnemonic(OTHER, "", Network::Testnet).unwrap().public_key(Some(&path)).unwrap());
+    let xs: [u8; 32] = theirs[1..].try_into().unwrap();
+    let leaf = |x: &[u8; 32]| peerpage::btc::script::Builder::new().push(x).op(peerpage::btc::script::op::OP_CHECKSIG).into_bytes();
+    let tapret = |internal: &[u8; 32], tree: Option<Vec<u8>>| {
+        let mut p = psbt.clone();
+        let root = tree.as_ref().map(|script| peerpage::btc::sighash::tapleaf_hash(0xc0, script));
+        let q = peerpage::btc::psbt::taproot::output_key(internal, root.as_ref()).unwrap().0;
+        p.outputs[1].script_pubkey = peerpage::btc::script::p2tr(&q);
+        p.outputs[1].tap_internal_key = Some(*internal);
+        p.outputs[1].tap_tree = tree.map(|script| vec![peerpage::btc::psbt::TapTreeLeaf { depth: 0, leaf_version: 0xc0, script }]);
+        review_with_keystore(&store, &p).outputs[1].clone()
+    };
+    assert!(!tapret(&xs, None).ours);
+    assert!(!tapret(&xs, Some(leaf(&xs))).ours);
+    // Our key in its only leaf (a script-path output of ours): ours again.
+    assert!(tapret(&xs, Some(leaf(&x))).ours && tapret(&xs, Some(leaf(&x))).change);
+    assert!(tapret(&x, None).change);
     // Another wallet sees nothing of its own.
     let other = Keystore::from_mnemonic("zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong", "", Network::Testnet).unwrap();
     let r = review_with_keystore(&other, &psbt);

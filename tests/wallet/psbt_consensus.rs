@@ -14,7 +14,7 @@ use peerpage::wallet::psbt::{sign, SignOptions};
 use peerpage::wallet::{DerivationPath, Keystore, NonceMode};
 
 pub const ABANDON: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
-const OTHER: &str = "legal winner thank year wave sausage worth useful legal winner thank yellow";
+pub const OTHER: &str = "legal winner thank year wave sausage worth useful legal winner thank yellow";
 /// BIP-341's provably unspendable internal key H (its "NUMS" point).
 const NUMS: &str = "50929b74c1a04954b78b4b6035e97a5e078a5a0f28ec96d547bfee9ace803ac0";
 const VALUE: u64 = 100_000;

@@ -6,12 +6,12 @@
 //! output ours only if the output's script really is built from that key (derived here), so
 //! a PSBT cannot pass a stranger's address off as our change by naming our path.
 
-use super::taproot::{output_key, tree_root, x_only};
+use super::taproot::{control_block_commits, output_key, tree_root, x_only};
 use super::weight::estimated_weight;
 use super::{Input, KeySource, Output, Psbt};
 use crate::btc::amount::Amount;
 use crate::btc::hash::hash160;
-use crate::btc::script::{self, ScriptKind};
+use crate::btc::script::{self, Instruction, ScriptKind};
 use crate::btc::sighash::{is_default_sighash, SIGHASH_ANYONECANPAY, SIGHASH_SINGLE};
 use crate::btc::{Address, Network};
 
@@ -175,12 +175,15 @@ fn script_pays_key(spk: &[u8], key: &[u8], redeem: Option<&Vec<u8>>, witness: Op
     redeem.is_some_and(|r| spk == script::p2sh_of(r) && contains(r))
 }
 
-/// The taproot key of ours that `spk` pays: the internal key (tweaked by the tree's root,
-/// if any), or a key inside one of its leaves.
+/// The taproot key of ours that `spk` pays: its internal key (tweaked by the tree's root,
+/// if any), or a key pushed in one of `leaves`, scripts the caller has checked are in the
+/// output's tree. A key origin alone proves nothing: a PSBT may list our key beside a
+/// stranger's output key to pass it off as our change.
 fn taproot_ours<'a>(
     spk: &[u8],
     internal: Option<&[u8; 32]>,
     root: Option<[u8; 32]>,
+    leaves: &[&[u8]],
     derivations: &'a std::collections::BTreeMap<[u8; 32], super::TapKeySource>,
     owner: &dyn KeyOwner,
 ) -> Option<&'a KeySource> {
@@ -189,29 +192,40 @@ fn taproot_ours<'a>(
     if output_key(internal, root.as_ref()).map(|k| k.0) != Some(q) {
         return None;
     }
-    derivations.iter().find(|(x, s)| owner.owns(&x[..], &s.source)).map(|(_, s)| &s.source)
+    let in_leaf = |x: &[u8; 32]| leaves.iter().any(|s| script::instructions(s).is_some_and(|ins| ins.contains(&Instruction::Push(&x[..]))));
+    derivations
+        .iter()
+        .filter(|(x, _)| *x == internal || in_leaf(x))
+        .find(|(x, s)| owner.owns(&x[..], &s.source))
+        .map(|(_, s)| &s.source)
 }
 
 fn input_owner(input: &Input, spk: Option<&[u8]>, owner: &dyn KeyOwner) -> Option<String> {
-    if let Some(spk) = spk {
-        if matches!(ScriptKind::of(spk), ScriptKind::P2tr(_)) {
-            return taproot_ours(spk, input.tap_internal_key.as_ref(), input.tap_merkle_root, &input.tap_bip32_derivation, owner)
-                .map(KeySource::path_string);
-        }
-        return our_ecdsa_key(&input.bip32_derivation, spk, input.redeem_script.as_ref(), input.witness_script.as_ref(), owner)
+    let spk = spk?;
+    if let ScriptKind::P2tr(q) = ScriptKind::of(spk) {
+        // Only leaves whose control blocks prove them part of this output count.
+        let leaves: Vec<&[u8]> = input
+            .tap_leaf_scripts
+            .iter()
+            .filter(|(cb, (script, version))| control_block_commits(cb, script, *version, &q))
+            .map(|(_, (script, _))| script.as_slice())
+            .collect();
+        return taproot_ours(spk, input.tap_internal_key.as_ref(), input.tap_merkle_root, &leaves, &input.tap_bip32_derivation, owner)
             .map(KeySource::path_string);
     }
-    None
+    our_ecdsa_key(&input.bip32_derivation, spk, input.redeem_script.as_ref(), input.witness_script.as_ref(), owner).map(KeySource::path_string)
 }
 
 fn output_owner<'a>(output: &'a Output, owner: &dyn KeyOwner) -> Option<&'a KeySource> {
     let spk = &output.script_pubkey;
     if matches!(ScriptKind::of(spk), ScriptKind::P2tr(_)) {
+        // The tree's leaves are committed to by the root the output key is checked against.
         let root = match &output.tap_tree {
             Some(leaves) => Some(tree_root(leaves)?),
             None => None,
         };
-        return taproot_ours(spk, output.tap_internal_key.as_ref(), root, &output.tap_bip32_derivation, owner);
+        let leaves: Vec<&[u8]> = output.tap_tree.iter().flatten().map(|l| l.script.as_slice()).collect();
+        return taproot_ours(spk, output.tap_internal_key.as_ref(), root, &leaves, &output.tap_bip32_derivation, owner);
     }
     our_ecdsa_key(&output.bip32_derivation, spk, output.redeem_script.as_ref(), output.witness_script.as_ref(), owner)
 }
