@@ -89,9 +89,15 @@ export async function startServerWith (mounts) {
  */
 export async function pagePeer (server, { beforeLoad } = {}) {
   const peer = await launchPeer(server.url.replace(/\/$/, ''))
-  if (beforeLoad) await beforeLoad(peer)
-  await openPage(peer.page, server.url)
-  await exposePump(peer.page)
+  try {
+    if (beforeLoad) await beforeLoad(peer)
+    await openPage(peer.page, server.url)
+    await exposePump(peer.page)
+  } catch (err) {
+    // Nobody holds this browser yet: close it, or it outlives the test.
+    await peer.close().catch(() => {})
+    throw err
+  }
   peer.run = (fn, arg) => runInPage(peer.page, fn, arg)
   return peer
 }

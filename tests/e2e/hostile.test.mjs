@@ -2,29 +2,19 @@
 // protocol over its own RTCPeerConnections, whose storage lies (every block it uploads has a
 // flipped byte). The victim bans it, an honest seeder joins, and the file is still correct.
 
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, pagePeer, waitComplete, fileSha256, seedGenerated } from './harness.mjs'
+import { waitComplete, fileSha256, seedGenerated } from './harness.mjs'
+import { useRig } from './rig.mjs'
 
 const MiB = 1 << 20
 const SIZE = 8 * MiB
 const SEED = 0x5eed1234 // both seeders make the same file, so the same torrent
-let server
-const peers = []
-
-before(async () => {
-  server = await startServer()
-})
-
-after(async () => {
-  for (const p of peers) await p.close().catch(() => {})
-  await server?.close()
-})
+const rig = useRig()
 
 test('a peer sending corrupt blocks is banned and the file is still correct', { timeout: 300000 }, async () => {
-  const hostile = await pagePeer(server)
-  const victim = await pagePeer(server)
-  peers.push(hostile, victim)
+  const hostile = await rig.pagePeer()
+  const victim = await rig.pagePeer()
 
   // The hostile page runs a second Pump of its own with lying storage (and no resume data).
   const bad = await hostile.run(async (_, { tracker, size, seed }) => {
@@ -47,7 +37,7 @@ test('a peer sending corrupt blocks is banned and the file is still correct', { 
     const pump = await Pump.start({ trackers: [tracker], storage, db: null })
     window.__pump = pump // the helpers below now drive the hostile pump
     return { peerId: Array.from(pump.peerId, b => b.toString(16).padStart(2, '0')).join('') }
-  }, { tracker: server.trackerUrl, size: SIZE, seed: SEED })
+  }, { tracker: rig.server.trackerUrl, size: SIZE, seed: SEED })
   const seeded = await seedGenerated(hostile, { size: SIZE, name: 'target.bin', seed: SEED })
 
   const events = await victim.run(pump => {
@@ -64,8 +54,7 @@ test('a peer sending corrupt blocks is banned and the file is still correct', { 
   assert.deepEqual(seen.banned, [bad.peerId], 'the hostile peer, and only it, was banned')
 
   // An honest seeder of the same file joins; the victim finishes from it alone.
-  const honest = await pagePeer(server)
-  peers.push(honest)
+  const honest = await rig.pagePeer()
   const good = await seedGenerated(honest, { size: SIZE, name: 'target.bin', seed: SEED })
   assert.equal(good.infoHash, seeded.infoHash)
   await waitComplete(victim.page, id)

@@ -6,37 +6,32 @@
 // arrives only after it), and the first visitor leaves once done. Every visitor must end with
 // the folder's exact bytes, and visitors must have uploaded to each other.
 
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes, createHash } from 'node:crypto'
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
-import { startServer, launchPeer, openPage, decodeQrPng, waitFor, exposePump, runInPage, seedGenerated } from './harness.mjs'
+import { startServer, openPage, decodeQrPng, waitFor, exposePump, runInPage, seedGenerated } from './harness.mjs'
+import { useRig } from './rig.mjs'
 
 const CHUNK = 1 << 20
 // The kiosk's upload cap (kB/s), as a screen on a thin uplink: the visitors then need each
 // other. No timing is asserted.
 const KIOSK_UP = 400
 
-const root = mkdtempSync(join(tmpdir(), 'peerpage-kiosk-e2e-'))
-const dir = join(root, 'Kiosk demo')
 const files = { 'poster.bin': randomBytes(2_500_000), 'clips/one.bin': randomBytes(1_800_123), 'clips/two.txt': randomBytes(700_001) }
-const peers = []
-let server
-
-before(async () => {
-  for (const [path, data] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true })
-    writeFileSync(join(dir, path), data)
+// The kiosk's folder is `Kiosk demo` in the rig's directory.
+const rig = useRig({
+  tmp: 'peerpage-kiosk-e2e-',
+  server: async ({ dir: root }) => {
+    const dir = join(root, 'Kiosk demo')
+    for (const [path, data] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true })
+      writeFileSync(join(dir, path), data)
+    }
+    return startServer({ kiosk: dir, kioskCache: join(root, 'cache') })
   }
-  server = await startServer({ kiosk: dir, kioskCache: join(root, 'cache') })
-})
-
-after(async () => {
-  for (const p of peers) await p.close().catch(() => {})
-  await server?.close()
-  rmSync(root, { recursive: true, force: true })
 })
 
 /** SHA-256 of each 1 MiB chunk of each file, in torrent file order (path sorted). */
@@ -82,7 +77,7 @@ function visitorStats (page, infoHash) {
 /** Everyone's view of the swarm, for a failure message. */
 async function swarmState (infoHash) {
   const lines = []
-  for (const [i, p] of peers.entries()) {
+  for (const [i, p] of rig.peers.entries()) {
     lines.push(`peer ${i}: ` + await p.page.evaluate(infoHash => {
       const pump = window.kiosk?.pump || window.peerpage?.pump
       const t = pump?.list().find(t => t.info.infoHash === infoHash)
@@ -90,7 +85,7 @@ async function swarmState (infoHash) {
       return JSON.stringify({ stats: pump.stats(t.id), peers: pump.peers(t.id).map(p => [p.source, p.progress]), trackers: pump.trackers(t.id) })
     }, infoHash).catch(err => `unreadable: ${err.message}`))
   }
-  const swarm = server.tracker.torrents[infoHash]
+  const swarm = rig.server.tracker.torrents[infoHash]
   lines.push(`tracker: ${swarm ? `${swarm.complete} complete, ${swarm.incomplete} incomplete` : 'no swarm'}`)
   return lines.join('\n')
 }
@@ -106,29 +101,27 @@ async function waitSwarm (check, options, infoHash) {
 }
 
 async function joinVisitor (joinUrl) {
-  const visitor = await launchPeer(server.url.replace(/\/$/, ''))
-  peers.push(visitor)
+  const visitor = await rig.launch()
   await openPage(visitor.page, joinUrl)
   return visitor
 }
 
 const trackerSwarmSize = infoHash => {
-  const swarm = server.tracker.torrents[infoHash]
+  const swarm = rig.server.tracker.torrents[infoHash]
   return swarm ? swarm.complete + swarm.incomplete : 0
 }
 
 test('a kiosk and three visitors: join by the QR code, survive a kiosk reload and a tracker restart', { timeout: 300000 }, async () => {
-  const { infoHash, length, joinUrl } = server.kiosk
-  const kiosk = await launchPeer(server.url.replace(/\/$/, ''))
-  peers.push(kiosk)
+  const { infoHash, length, joinUrl } = rig.server.kiosk
+  const kiosk = await rig.launch()
   await kiosk.page.setViewportSize({ width: 1280, height: 720 })
-  const kioskUrl = `${server.url}kiosk.html?up=${KIOSK_UP}`
+  const kioskUrl = `${rig.server.url}kiosk.html?up=${KIOSK_UP}`
   await kiosk.page.goto(kioskUrl)
   await kiosk.page.waitForSelector('body[data-ready="true"]', { timeout: 30000 })
 
   // The kiosk fetches the folder from the server's web seed once.
   await kiosk.page.waitForSelector('body[data-complete="true"]', { timeout: 120000 })
-  const webSeedBytes = server.kioskCounters.webSeedBytes
+  const webSeedBytes = rig.server.kioskCounters.webSeedBytes
   assert.ok(webSeedBytes >= length, `the kiosk fetched ${webSeedBytes} of ${length} bytes from the web seed`)
 
   // A phone would read the code off the screen: so does jsQR, from a screenshot.
@@ -151,7 +144,7 @@ test('a kiosk and three visitors: join by the QR code, survive a kiosk reload an
   await kiosk.page.waitForSelector('body[data-complete="true"]', { timeout: 30000 })
 
   // The tracker restarts, down for a moment: every peer must reconnect and announce again.
-  await server.restartTracker({ downMs: 1500 })
+  await rig.server.restartTracker({ downMs: 1500 })
   await waitSwarm(() => trackerSwarmSize(infoHash) >= 3, { timeout: 90000, what: 'the kiosk and both visitors to re-announce' }, infoHash)
   const v3 = await joinVisitor(scanned)
   await waitSwarm(async () => (await visitorStats(v3.page, infoHash))?.progress > 0, { timeout: 90000, what: 'visitor 3 to get pieces' }, infoHash)
@@ -164,7 +157,6 @@ test('a kiosk and three visitors: join by the QR code, survive a kiosk reload an
   assert.deepEqual(await visitorDigests(v1.page, infoHash), want, 'visitor 1 has the folder\'s bytes')
   uploadedByVisitors += (await visitorStats(v1.page, infoHash)).uploaded
   await v1.close()
-  peers.splice(peers.indexOf(v1), 1)
 
   for (const [n, v] of [[2, v2], [3, v3]]) {
     await waitSwarm(async () => (await visitorStats(v.page, infoHash))?.complete, { timeout: 180000, what: `visitor ${n} to finish` }, infoHash)
@@ -173,13 +165,13 @@ test('a kiosk and three visitors: join by the QR code, survive a kiosk reload an
   }
   assert.ok(uploadedByVisitors > 0, 'visitors uploaded pieces to each other')
   // Neither the reload nor any visitor fetched from the web seed again.
-  assert.equal(server.kioskCounters.webSeedBytes, webSeedBytes)
+  assert.equal(rig.server.kioskCounters.webSeedBytes, webSeedBytes)
 
   // The kiosk counted what it served; its screen shows it.
   const served = await kiosk.page.textContent('#k-served')
   assert.notEqual(served, '0 B')
   await kiosk.page.screenshot({ path: join(tmpdir(), 'peerpage-kiosk-end.png') })
-  for (const p of peers) assert.deepEqual(p.errors, [])
+  for (const p of rig.peers) assert.deepEqual(p.errors, [])
 })
 
 // BIP-84's published test vector: the first receive address of this phrase (m/84'/0'/0'/0/0).
@@ -187,11 +179,10 @@ const BIP84_PHRASE = 'abandon abandon abandon abandon abandon abandon abandon ab
 const BIP84_FIRST = 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu'
 
 test('the kiosk shows a tip address from the browser\'s wallet vault, keeping only the address', { timeout: 120000 }, async () => {
-  const kiosk = await launchPeer(server.url.replace(/\/$/, ''))
-  peers.push(kiosk)
+  const kiosk = await rig.launch()
   const { page } = kiosk
   await page.setViewportSize({ width: 1280, height: 720 })
-  await page.goto(`${server.url}kiosk.html`)
+  await page.goto(`${rig.server.url}kiosk.html`)
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 })
   assert.equal(await page.isVisible('#k-wallet-button'), false, 'no wallet in this browser: no tip button')
   // A vault as the Wallet tab saves it, for the BIP-84 phrase.
@@ -230,14 +221,13 @@ test('the kiosk shows a tip address from the browser\'s wallet vault, keeping on
 })
 
 test('an open kiosk follows the server to a new torrent when it restarts over a changed folder', { timeout: 180000 }, async () => {
-  const folder = join(root, 'Changing')
+  const folder = join(rig.dir, 'Changing')
   mkdirSync(folder, { recursive: true })
   writeFileSync(join(folder, 'first.bin'), randomBytes(200_000))
-  const cache = join(root, 'cache-changing')
+  const cache = join(rig.dir, 'cache-changing')
   let first = await startServer({ kiosk: folder, kioskCache: cache })
   const port = new URL(first.url).port
-  const kiosk = await launchPeer(first.url.replace(/\/$/, ''))
-  peers.push(kiosk)
+  const kiosk = await rig.launch(first.url.replace(/\/$/, ''))
   try {
     await kiosk.page.goto(`${first.url}kiosk.html`)
     await kiosk.page.waitForSelector('body[data-complete="true"]', { timeout: 60000 })
@@ -263,20 +253,19 @@ test('an open kiosk follows the server to a new torrent when it restarts over a 
 })
 
 test('the kiosk and the main page in one browser each restore only their own torrents', { timeout: 180000 }, async () => {
-  const browser = await launchPeer(server.url.replace(/\/$/, ''))
-  peers.push(browser)
+  const browser = await rig.launch()
   const torrents = page => page.evaluate(() => (window.kiosk?.pump || window.peerpage.pump).list().map(t => t.info.infoHash))
   const saved = (page, role) => page.evaluate(async role => (await (await import('/storage/idb.js')).torrentList(role).list()).map(r => r.infoHash), role)
   const open = async (path, ready = 'body[data-ready="true"]') => {
     const page = await browser.context.newPage()
     page.on('pageerror', err => browser.errors.push(err))
-    await page.goto(`${server.url}${path}`)
+    await page.goto(`${rig.server.url}${path}`)
     await page.waitForSelector(ready, { timeout: 30000 })
     return page
   }
   // The main page seeds a file; it is in the main list once copied to storage.
   let main = browser.page
-  await openPage(main, server.url)
+  await openPage(main, rig.server.url)
   await exposePump(main)
   const mine = await seedGenerated({ run: (fn, arg) => runInPage(main, fn, arg) }, { size: 300_000, name: 'main-page.bin' })
   await waitFor(async () => (await saved(main, 'main')).length, { what: 'the main list to be saved' })
@@ -284,9 +273,9 @@ test('the kiosk and the main page in one browser each restore only their own tor
 
   // The kiosk, alone in the browser, restores nothing of the main page's.
   const kiosk = await open('kiosk.html')
-  assert.deepEqual(await torrents(kiosk), [server.kiosk.infoHash], 'the kiosk seeds only its own torrent')
+  assert.deepEqual(await torrents(kiosk), [rig.server.kiosk.infoHash], 'the kiosk seeds only its own torrent')
   await waitFor(async () => (await saved(kiosk, 'kiosk')).length, { what: 'the kiosk list to be saved' })
-  assert.deepEqual(await saved(kiosk, 'kiosk'), [server.kiosk.infoHash])
+  assert.deepEqual(await saved(kiosk, 'kiosk'), [rig.server.kiosk.infoHash])
   assert.deepEqual(await saved(kiosk, 'main'), [mine.infoHash])
 
   // The main page opened beside the running kiosk restores its own: the roles share no lock.
@@ -300,6 +289,6 @@ test('the kiosk and the main page in one browser each restore only their own tor
   await kiosk.waitForSelector('body[data-ready="true"]', { timeout: 30000 })
   await exposePump(main)
   assert.deepEqual(await torrents(main), [mine.infoHash])
-  assert.deepEqual(await torrents(kiosk), [server.kiosk.infoHash])
+  assert.deepEqual(await torrents(kiosk), [rig.server.kiosk.infoHash])
   assert.deepEqual(browser.errors, [])
 })

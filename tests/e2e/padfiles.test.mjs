@@ -3,13 +3,14 @@
 // .torrent made elsewhere and its files picked from disk are seeded: pads are zeros the seeder
 // writes itself, and a leecher verifies every piece and gets the files' exact bytes.
 
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startServer, pagePeer, waitComplete, fileSha256 } from './harness.mjs'
+import { waitComplete, fileSha256 } from './harness.mjs'
+import { useRig } from './rig.mjs'
 
 const PIECE = 16384
 
@@ -57,19 +58,8 @@ function writeFolder (root, files) {
   }
 }
 
-let server, peer
-const others = []
-
-before(async () => {
-  server = await startServer()
-  peer = await pagePeer(server)
-})
-
-after(async () => {
-  for (const p of others) await p.close().catch(() => {})
-  await peer?.close()
-  await server?.close()
-})
+let peer
+const rig = useRig({ setup: async rig => { peer = await rig.pagePeer() } })
 
 test('files are read by the core\'s index, which counts the hidden pad file', async () => {
   const got = await peer.run(async (pump, bytes) => {
@@ -125,8 +115,7 @@ test('a padded .torrent and its files picked from disk seed; a leecher verifies 
       assert.equal(seeded.length, 147456, 'the torrent counts the pads: 9 pieces of 16 KiB')
       assert.equal(seeded.complete, true)
 
-      const leecher = await pagePeer(server)
-      others.push(leecher)
+      const leecher = await rig.pagePeer()
       const id = await leecher.run((pump, magnet) => {
         window.__hashFailed = 0
         pump.addEventListener('hash-failed', () => { window.__hashFailed++ })

@@ -2,7 +2,7 @@
 // parse-torrent reports, a torrent created in the page matches npm create-torrent, and bad
 // input is explained in words.
 
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { join, dirname } from 'node:path'
@@ -12,23 +12,13 @@ import { randomBytes } from 'node:crypto'
 import createTorrent from 'create-torrent'
 import parseTorrent from 'parse-torrent'
 import jsQR from 'jsqr'
-import { startServer, launchPeer, openPage } from './harness.mjs'
+import { useRig } from './rig.mjs'
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures')
 const expected = JSON.parse(readFileSync(join(fixtures, 'parse-torrent.json'), 'utf8'))
 
-let server, peer
-
-before(async () => {
-  server = await startServer()
-  peer = await launchPeer(server.url.replace(/\/$/, ''))
-  await openPage(peer.page, server.url)
-})
-
-after(async () => {
-  await peer?.close()
-  await server?.close()
-})
+let peer
+const rig = useRig({ setup: async rig => { peer = await rig.openPeer() } })
 
 test('the wasm core loads and reports ready', async () => {
   assert.equal(await peer.page.textContent('#core-status'), 'core ready')
@@ -94,7 +84,7 @@ test('a link to the page with #magnet= joins that magnet in the Torrents tab', a
   // A torrent this page has not seen, so it shows the magnet's own name until metadata.
   const hash = randomBytes(20).toString('hex')
   const magnet = `magnet:?xt=urn:btih:${hash}&dn=Alice`
-  await page.goto(`${server.url}#magnet=${encodeURIComponent(magnet)}`)
+  await page.goto(`${rig.server.url}#magnet=${encodeURIComponent(magnet)}`)
   await page.waitForFunction(h => document.getElementById('t-hash').textContent === h, hash)
   assert.equal(await page.textContent('#t-name'), 'Alice')
   await page.waitForSelector(`#torrent-list li[data-info-hash="${hash}"][data-state="metadata"]`)

@@ -2,30 +2,20 @@
 // verified pieces come back from IndexedDB and OPFS, the download finishes, and no verified
 // piece is stored twice (every piece's write is counted across both page loads).
 
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, pagePeer, exposePump, waitComplete, fileSha256, seedGenerated, runInPage } from './harness.mjs'
+import { exposePump, waitComplete, fileSha256, seedGenerated, runInPage } from './harness.mjs'
+import { useRig } from './rig.mjs'
 
 const MiB = 1 << 20
-let server
-const peers = []
-
-before(async () => {
-  server = await startServer()
-})
-
-after(async () => {
-  for (const p of peers) await p.close().catch(() => {})
-  await server?.close()
-})
+const rig = useRig()
 
 test('a page reloaded at about half resumes and finishes without storing a piece twice', { timeout: 300000 }, async () => {
-  const seeder = await pagePeer(server)
-  peers.push(seeder)
+  const seeder = await rig.pagePeer()
   // Every piece write in the leecher's page, across reloads: the binding and the init script
   // outlive navigation, and the script subscribes before the pump can store anything.
   const stores = new Map()
-  const leecher = await pagePeer(server, {
+  const leecher = await rig.pagePeer({
     beforeLoad: async ({ page }) => {
       await page.exposeBinding('__recordStored', (_, piece) => stores.set(piece, (stores.get(piece) || 0) + 1))
       await page.addInitScript(() => {
@@ -34,7 +24,6 @@ test('a page reloaded at about half resumes and finishes without storing a piece
       })
     }
   })
-  peers.push(leecher)
 
   const seeded = await seedGenerated(seeder, { size: 32 * MiB, name: 'resume.bin' })
   // A slow download, so "about half" is a moment the test can catch.
@@ -73,8 +62,7 @@ test('a page reloaded at about half resumes and finishes without storing a piece
 })
 
 test('a seeding page reloaded keeps seeding its files from disk', { timeout: 300000 }, async () => {
-  const seeder = await pagePeer(server)
-  peers.push(seeder)
+  const seeder = await rig.pagePeer()
   await seeder.run(pump => {
     window.__onDisk = false
     pump.addEventListener('seeding', () => { window.__onDisk = true })
@@ -88,8 +76,7 @@ test('a seeding page reloaded keeps seeding its files from disk', { timeout: 300
   const back = await seeder.run(pump => pump.list().map(t => ({ id: t.id, hash: t.info.infoHash, complete: t.stats.complete })))
   assert.deepEqual(back.map(t => [t.hash, t.complete]), [[seeded.infoHash, true]])
 
-  const leecher = await pagePeer(server)
-  peers.push(leecher)
+  const leecher = await rig.pagePeer()
   const id = await leecher.run((pump, magnet) => pump.addMagnet(magnet), seeded.magnet)
   await waitComplete(leecher.page, id)
   assert.equal(await fileSha256(leecher, id, 0), seeded.sha256)
@@ -97,8 +84,7 @@ test('a seeding page reloaded keeps seeding its files from disk', { timeout: 300
 })
 
 test('a magnet still waiting for metadata comes back paused after a reload; a removed one does not', { timeout: 60000 }, async () => {
-  const p = await pagePeer(server)
-  peers.push(p)
+  const p = await rig.pagePeer()
   const reload = async () => {
     await p.page.reload()
     await p.page.waitForSelector('body[data-ready="true"]')
@@ -122,13 +108,12 @@ test('a magnet still waiting for metadata comes back paused after a reload; a re
 })
 
 test('a second tab of the same browser leaves the saved torrents to the first and still downloads', { timeout: 120000 }, async () => {
-  const first = await pagePeer(server)
-  peers.push(first)
+  const first = await rig.pagePeer()
   const seeded = await seedGenerated(first, { size: 4 * MiB, name: 'tabs.bin' })
   const tab = await first.context.newPage()
   const errors = []
   tab.on('pageerror', err => errors.push(err))
-  await tab.goto(server.url)
+  await tab.goto(rig.server.url)
   await tab.waitForSelector('body[data-ready="true"]')
   await exposePump(tab)
   assert.equal(await runInPage(tab, pump => pump.list().length), 0, 'the second tab does not restore the first tab\'s torrents')

@@ -3,27 +3,16 @@
 // bittorrent-tracker; opfs.js keeps pieces and the resume record across a reload and
 // refuses nothing it wrote; memory.js reads across its chunks.
 
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchPeer } from './harness.mjs'
+import { useRig } from './rig.mjs'
 
-let server
-const peers = []
-
-before(async () => {
-  server = await startServer()
-})
-
-after(async () => {
-  for (const p of peers) await p.close().catch(() => {})
-  await server?.close()
-})
+const rig = useRig()
 
 async function blankPeer () {
-  const p = await launchPeer(server.url.replace(/\/$/, ''))
-  peers.push(p)
+  const p = await rig.launch()
   // Any page of the origin will do: the modules are imported directly.
-  await p.page.goto(`${server.url}style.css`)
+  await p.page.goto(`${rig.server.url}style.css`)
   return p
 }
 
@@ -132,8 +121,8 @@ test('tracker-ws.js: one socket per URL; opened, message and closed are reported
     sockets.close(url) // asked for: not reported
     await new Promise(resolve => setTimeout(resolve, 100))
     return { log, reply: reply.action, sockets: sockets.sockets.size }
-  }, server.trackerUrl)
-  assert.deepEqual(result.log, [['opened', server.trackerUrl], ['message', server.trackerUrl], ['closed', 'ws://127.0.0.1:1/announce']])
+  }, rig.server.trackerUrl)
+  assert.deepEqual(result.log, [['opened', rig.server.trackerUrl], ['message', rig.server.trackerUrl], ['closed', 'ws://127.0.0.1:1/announce']])
   assert.equal(result.reply, 'announce')
   assert.equal(result.sockets, 0)
 })

@@ -3,13 +3,12 @@
 // download with the page's rate-limit control, so its <video> must play, and seek near the
 // end, while the file is still arriving.
 
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { writeFileSync, readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { tmpdir } from 'node:os'
-import { startServer, pagePeer } from './harness.mjs'
+import { useRig } from './rig.mjs'
 import { makeVideo } from './video.mjs'
 import { trackerAnswered, limitThroughUi } from './ui-steps.mjs'
 
@@ -21,25 +20,9 @@ import { trackerAnswered, limitThroughUi } from './ui-steps.mjs'
  */
 const DOWN_LIMIT_KBPS = 40
 
-let server, dir, video
-const peers = []
-
-before(async () => {
-  server = await startServer()
-  dir = mkdtempSync(join(tmpdir(), 'pp-stream-'))
-})
-
-after(async () => {
-  for (const p of peers) await p.close().catch(() => {})
-  await server?.close()
-  rmSync(dir, { recursive: true, force: true })
-})
-
-async function peer () {
-  const p = await pagePeer(server)
-  peers.push(p)
-  return p
-}
+const rig = useRig({ tmp: 'pp-stream-' })
+const peer = () => rig.pagePeer()
+let video
 
 const sha256 = bytes => createHash('sha256').update(bytes).digest('hex')
 
@@ -48,7 +31,7 @@ test('a <video> plays a file streamed from a peer before it has arrived, and see
     const seeder = await peer()
     const leecher = await peer()
     video = await makeVideo(seeder.page, { seconds: 60, bitrate: 60000 })
-    const file = join(dir, 'clock.webm')
+    const file = join(rig.dir, 'clock.webm')
     writeFileSync(file, video.bytes)
     await seeder.page.setInputFiles('#create-files', file)
     await seeder.page.waitForSelector('#torrent-list li[data-state="seeding"]', { timeout: 60000 })
@@ -58,7 +41,7 @@ test('a <video> plays a file streamed from a peer before it has arrived, and see
     // The leecher caps its download, then joins through a link to the page with the magnet.
     await limitThroughUi(leecher.page, { down: DOWN_LIMIT_KBPS })
     const joinedAt = Date.now()
-    await leecher.page.goto(`${server.url}#magnet=${encodeURIComponent(magnet)}`)
+    await leecher.page.goto(`${rig.server.url}#magnet=${encodeURIComponent(magnet)}`)
     await leecher.page.waitForSelector('#t-files .f-play', { timeout: 30000 })
     await leecher.page.click('#t-files .f-play')
 
@@ -109,7 +92,7 @@ test('a <video> plays a file streamed from a peer before it has arrived, and see
   })
 
 test('the worker answers Range requests with 206, Content-Range and the right bytes, and 416 past the end', async () => {
-  const leecher = peers[1]
+  const leecher = rig.peers[1]
   const { infoHash } = await leecher.run(pump => pump.list()[0].info)
   const answers = await leecher.page.evaluate(async infoHash => {
     const url = `/stream/${infoHash}/0/clock.webm`
@@ -132,7 +115,7 @@ test('the worker answers Range requests with 206, Content-Range and the right by
 })
 
 test('Save writes the file through File System Access, streamed from the pump', async () => {
-  const { page } = peers[1]
+  const { page } = rig.peers[1]
   // The picker is the browser's own dialog; a file in the origin's private file system is
   // the same FileSystemFileHandle kind the picker returns, and is written the same way.
   await page.evaluate(() => {
@@ -160,11 +143,11 @@ test('Save writes the file through File System Access, streamed from the pump', 
 })
 
 test('without File System Access, Save is a streamed download through the worker', async () => {
-  const { page } = peers[1]
+  const { page } = rig.peers[1]
   await page.evaluate(() => { window.showSaveFilePicker = undefined })
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30000 }), page.click('#t-files .f-save')])
   assert.equal(download.suggestedFilename(), 'clock.webm')
-  const saved = join(dir, 'downloaded.webm')
+  const saved = join(rig.dir, 'downloaded.webm')
   await download.saveAs(saved)
   assert.equal(sha256(readFileSync(saved)), sha256(video.bytes))
 })

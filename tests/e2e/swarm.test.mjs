@@ -3,28 +3,14 @@
 // and one seeder to three leechers where the seeder leaves once the leechers together hold every
 // piece, each about a third, so they finish from each other.
 
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, pagePeer, waitFor, waitComplete, fileSha256, seedGenerated } from './harness.mjs'
+import { waitFor, waitComplete, fileSha256, seedGenerated } from './harness.mjs'
+import { useRig } from './rig.mjs'
 
 const MiB = 1 << 20
-let server
-const peers = []
-
-before(async () => {
-  server = await startServer()
-})
-
-after(async () => {
-  for (const p of peers) await p.close().catch(() => {})
-  await server?.close()
-})
-
-async function peer () {
-  const p = await pagePeer(server)
-  peers.push(p)
-  return p
-}
+const rig = useRig()
+const peer = () => rig.pagePeer()
 
 test('a leecher joins a seeder by magnet and gets the same 32 MiB', { timeout: 300000 }, async () => {
   const seeder = await peer()
@@ -42,7 +28,6 @@ test('a leecher joins a seeder by magnet and gets the same 32 MiB', { timeout: 3
   assert.deepEqual(seeder.errors, [])
   assert.deepEqual(leecher.errors, [])
   for (const p of [seeder, leecher]) await p.close()
-  peers.length = 0
 })
 
 // An upload limit of 1 B/s: one 16 KiB block may go, then the bucket is in debt for hours.
@@ -101,7 +86,6 @@ test('1 seeder + 3 leechers: the seeder leaves once the leechers together hold e
     const others = await Promise.all(leechers.map(async (l, i) => (await webrtcPeers(l, ids[i])).filter(id => id !== seederId).length))
     assert.deepEqual(others, [2, 2, 2], 'each leecher is still connected to the two others')
     await seeder.close()
-    peers.splice(peers.indexOf(seeder), 1)
 
     const held = await Promise.all(leechers.map((l, i) => l.run((pump, id) => Array.from(pump.pieceMap(id)), ids[i])))
     const { pieceCount: count, pieceLength } = await leechers[0].run((pump, id) => pump.info(id), ids[0])

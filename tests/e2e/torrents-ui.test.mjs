@@ -3,29 +3,22 @@
 // progress and peers show, pause stops the transfer and resume finishes it, remove removes,
 // and a torrent nobody shares says so in words.
 
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs'
+import { writeFileSync, mkdirSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { tmpdir } from 'node:os'
-import { startServer, pagePeer } from './harness.mjs'
+import { useRig } from './rig.mjs'
 import { trackerAnswered, limitThroughUi } from './ui-steps.mjs'
 
 const MiB = 1 << 20
-let server, dir, seeder, leecher
-
-before(async () => {
-  server = await startServer()
-  dir = mkdtempSync(join(tmpdir(), 'pp-ui-'))
-  seeder = await pagePeer(server)
-  leecher = await pagePeer(server)
-})
-
-after(async () => {
-  for (const p of [seeder, leecher]) await p?.close().catch(() => {})
-  await server?.close()
-  rmSync(dir, { recursive: true, force: true })
+let seeder, leecher
+const rig = useRig({
+  tmp: 'pp-ui-',
+  setup: async rig => {
+    seeder = await rig.pagePeer()
+    leecher = await rig.pagePeer()
+  }
 })
 
 const row = id => `#torrent-list li[data-id="${id}"]`
@@ -33,7 +26,7 @@ const row = id => `#torrent-list li[data-id="${id}"]`
 test('a torrent added by magnet shows progress and its peer in the list, and its panels fill',
   { timeout: 120000 }, async () => {
     // 3 MiB at the seeder's 400 kB/s cap: several seconds to look at, pause and resume.
-    const file = join(dir, 'random.bin')
+    const file = join(rig.dir, 'random.bin')
     writeFileSync(file, randomBytes(3 * MiB))
     await limitThroughUi(seeder.page, { up: 400 })
     await seeder.page.setInputFiles('#create-files', file)
@@ -108,7 +101,7 @@ test('remove asks once more, then takes the torrent away', async () => {
 test('a torrent that nobody shares says so, instead of sitting at 0 %', { timeout: 60000 }, async () => {
   const { page } = leecher
   const hash = randomBytes(20).toString('hex')
-  await page.fill('#magnet-input', `magnet:?xt=urn:btih:${hash}&dn=lonely&tr=${encodeURIComponent(server.trackerUrl)}`)
+  await page.fill('#magnet-input', `magnet:?xt=urn:btih:${hash}&dn=lonely&tr=${encodeURIComponent(rig.server.trackerUrl)}`)
   await page.click('#magnet-form button')
   const warning = `#torrent-list li[data-info-hash="${hash}"] .t-warning`
   await page.waitForSelector(warning, { state: 'visible', timeout: 30000 })
@@ -117,7 +110,7 @@ test('a torrent that nobody shares says so, instead of sitting at 0 %', { timeou
 })
 
 test('a file set to skip in the files table is not downloaded', { timeout: 120000 }, async () => {
-  const folder = join(dir, 'pair')
+  const folder = join(rig.dir, 'pair')
   mkdirSync(folder)
   writeFileSync(join(folder, 'a.bin'), randomBytes(512 * 1024))
   writeFileSync(join(folder, 'b.bin'), randomBytes(4 * MiB))

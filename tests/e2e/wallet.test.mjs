@@ -3,7 +3,7 @@
 // refuse a wrong passphrase, unlock; sign a message; explain bad input in words. The wallet
 // is its own wasm module, fetched only when the tab opens.
 
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +13,8 @@ import * as ecc from 'tiny-secp256k1'
 import { BIP32Factory } from 'bip32'
 import { ECPairFactory } from 'ecpair'
 import * as bip39 from 'bip39'
-import { startServer, launchPeer, openPage, decodeQrPng } from './harness.mjs'
+import { openPage, decodeQrPng } from './harness.mjs'
+import { useRig } from './rig.mjs'
 
 const ABANDON = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'
 // BIP-84's published vectors for this phrase (m/84'/0'/0').
@@ -21,18 +22,12 @@ const FIRST = 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu'
 const SECOND = 'bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g'
 const ZPUB = 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs'
 
-let server, peer
-
-before(async () => {
-  server = await startServer()
-  peer = await launchPeer(server.url.replace(/\/$/, ''))
-  await openPage(peer.page, `${server.url}#wallet`)
-  await peer.page.waitForSelector('#w-network')
-})
-
-after(async () => {
-  await peer?.close()
-  await server?.close()
+let peer
+const rig = useRig({
+  setup: async rig => {
+    peer = await rig.openPeer(`${rig.server.url}#wallet`)
+    await peer.page.waitForSelector('#w-network')
+  }
 })
 
 test('importing the BIP-84 phrase on mainnet shows its first address, zpub and a BIP-21 QR code', async () => {
@@ -181,7 +176,7 @@ test('the vault locks, refuses a wrong passphrase and unlocks with the right one
   await page.click('#w-unlock')
   assert.match(await page.textContent('#w-setup-error'), /wallet\.refused/)
   // A reload keeps the vault (IndexedDB) and nothing else.
-  await openPage(page, `${server.url}#wallet`)
+  await openPage(page, `${rig.server.url}#wallet`)
   await page.waitForSelector('#w-unlock-pass')
   await page.fill('#w-unlock-pass', 'correct horse battery')
   await page.click('#w-unlock')
@@ -223,12 +218,12 @@ test('create shows the phrase once and asks for words back', async () => {
 })
 
 test('the torrents view fetches only the torrent wasm; the wallet module comes when the Wallet tab opens', async () => {
-  const visitor = await launchPeer(server.url.replace(/\/$/, ''))
+  const visitor = await rig.launch()
   try {
     const { page } = visitor
     const wasm = new Set()
     page.on('request', r => { if (r.url().endsWith('.wasm')) wasm.add(new URL(r.url()).pathname) })
-    await openPage(page, server.url)
+    await openPage(page, rig.server.url)
     assert.ok(wasm.has('/pkg/peerpage_bg.wasm'))
     assert.ok(!wasm.has('/pkg/wallet_bg.wasm'), 'the torrent page does not download the wallet')
     await page.click('#tab-wallet')

@@ -2,47 +2,40 @@
 // multi-file torrent made by npm create-torrent downloads from the web seed alone, and then
 // from the web seed and a WebRTC peer together.
 
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomBytes, createHash } from 'node:crypto'
 import createTorrent from 'create-torrent'
-import { startServerWith, pagePeer, waitComplete, fileSha256 } from './harness.mjs'
+import { startServerWith, waitComplete, fileSha256 } from './harness.mjs'
+import { useRig } from './rig.mjs'
 
 const MiB = 1 << 20
-let server, dir, torrent
-const peers = []
+let torrent
 // Uneven sizes, so pieces straddle file boundaries; a space and a subfolder test the URL path.
 const FILES = { 'a.bin': 9 * MiB + 12345, 'sub/b c.bin': 6 * MiB + 1, 'z.bin': 5 * MiB - 77 }
 const sha256 = {}
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'pp-webseed-'))
-  const root = join(dir, 'multi')
-  mkdirSync(join(root, 'sub'), { recursive: true })
-  for (const [path, size] of Object.entries(FILES)) {
-    const data = randomBytes(size)
-    writeFileSync(join(root, path), data)
-    sha256[path] = createHash('sha256').update(data).digest('hex')
+// Random files of those sizes in multi/, which the server serves under /webseed/multi/.
+const rig = useRig({
+  tmp: 'pp-webseed-',
+  server: async ({ dir }) => {
+    mkdirSync(join(dir, 'multi', 'sub'), { recursive: true })
+    for (const [path, size] of Object.entries(FILES)) {
+      const data = randomBytes(size)
+      writeFileSync(join(dir, 'multi', path), data)
+      sha256[path] = createHash('sha256').update(data).digest('hex')
+    }
+    return startServerWith({ '/webseed/': dir })
+  },
+  // create-torrent's torrent of them, with the server's /webseed/ as its web seed.
+  setup: async ({ dir, server }) => {
+    torrent = await new Promise((resolve, reject) => createTorrent(join(dir, 'multi'),
+      { announceList: [], urlList: [`${server.url}webseed/`] }, (err, t) => err ? reject(err) : resolve(t)))
   }
-  server = await startServerWith({ '/webseed/': dir })
-  torrent = await new Promise((resolve, reject) =>
-    createTorrent(root, { announceList: [], urlList: [`${server.url}webseed/`] }, (err, t) => err ? reject(err) : resolve(t)))
 })
-
-after(async () => {
-  for (const p of peers) await p.close().catch(() => {})
-  await server?.close()
-  rmSync(dir, { recursive: true, force: true })
-})
-
-async function peer () {
-  const p = await pagePeer(server)
-  peers.push(p)
-  return p
-}
+const peer = () => rig.pagePeer()
 
 /** The page's file index of each path (paths as the core reports them, in any form). */
 async function filesOf (p, id) {
@@ -60,7 +53,7 @@ test('a multi-file torrent downloads from a web seed alone', { timeout: 240000 }
   const p = await peer()
   const id = await p.run((pump, bytes) => pump.addTorrentFile(new Uint8Array(bytes)), Array.from(torrent))
   const info = await p.run((pump, id) => pump.info(id), id)
-  assert.deepEqual(info.webSeeds, [`${server.url}webseed/`])
+  assert.deepEqual(info.webSeeds, [`${rig.server.url}webseed/`])
   let sawWebSeed = false
   const watch = setInterval(async () => {
     const list = await p.run((pump, id) => pump.peers(id), id).catch(() => [])
