@@ -77,3 +77,60 @@ export async function peerIds () {
   for (const t of p.list()) for (const peer of p.peers(t.id)) seen.add(peer.peerId)
   return [...seen]
 }
+
+let joined = null // the torrent of join(), driven by its file priorities
+
+/**
+ * Joins a magnet wanting only the files at `only` (indices; every file when null): the
+ * others are skipped until selectAll(). Resolves with the file paths once the metadata is in.
+ */
+export async function join (magnet, { only = null } = {}) {
+  const p = await pump()
+  joined = p.addMagnet(magnet)
+  await p.whenMetadata(joined)
+  const files = p.info(joined).files
+  if (only !== null) for (const f of files) if (!only.includes(f.index)) p.setFilePriority(joined, f.index, 'skip')
+  return files.map(f => f.path)
+}
+
+/** Resolves once every wanted file of the joined torrent is verified. */
+export async function wantedDone () {
+  const p = await pump()
+  while (!p.stats(joined).complete) await new Promise(resolve => setTimeout(resolve, 50))
+}
+
+/** Wants every file of the joined torrent; resolves once all are verified. */
+export async function selectAll () {
+  const p = await pump()
+  for (const f of p.info(joined).files) p.setFilePriority(joined, f.index, 'normal')
+  await wantedDone()
+}
+
+/** Digests of file `index` of the joined torrent, as the page stored it. */
+export async function joinedDigests (index) {
+  const p = await pump()
+  const file = p.info(joined).files.find(f => f.index === index)
+  return chunkDigests(file.length, (start, end) => p.readRange(joined, index, start, end))
+}
+
+/** Sets the page's global rate limits (bytes/s, 0 = none). */
+export async function limits (down, up) {
+  (await pump()).setRateLimits(down, up)
+}
+
+/** Hex peer ids of the WebRTC peers of every torrent now. */
+export async function connectedIds () {
+  const p = await pump()
+  return p.list().flatMap(t => p.peers(t.id).filter(x => x.source === 'webrtc').map(x => x.peerId))
+}
+
+/** Stats of every torrent: [{infoHash, stats}]. */
+export async function allStats () {
+  const p = await pump()
+  return p.list().map(t => ({ infoHash: t.info.infoHash, stats: t.stats }))
+}
+
+/** This page's peer id (hex). */
+export async function peerId () {
+  return Array.from((await pump()).peerId, b => b.toString(16).padStart(2, '0')).join('')
+}
