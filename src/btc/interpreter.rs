@@ -578,7 +578,11 @@ impl Exec<'_, '_, '_, '_, '_> {
     }
 
     fn check_ecdsa(&mut self, sig: &[u8], key: &[u8]) -> Res<bool> {
-        let Some(prepared) = self.prepare_ecdsa(sig)? else { return Ok(false) };
+        let Some(prepared) = self.prepare_ecdsa(sig)? else {
+            // Core checks the key's encoding even for an empty signature.
+            self.check_pubkey(key)?;
+            return Ok(false);
+        };
         if !self.verify_ecdsa(key, &prepared)? {
             return invalid("ECDSA signature does not verify (NULLFAIL)");
         }
@@ -617,17 +621,20 @@ impl Exec<'_, '_, '_, '_, '_> {
     /// Whether a prepared signature is by `key`; a key of a bad encoding is an error
     /// (Core's `CheckPubKeyEncoding`: compressed only in segwit).
     fn verify_ecdsa(&self, key: &[u8], sig: &PreparedSig) -> Res<bool> {
-        let key_ok = match (key.len(), key.first()) {
-            (33, Some(2 | 3)) => true,
-            (65, Some(4)) => self.sigversion == SigVersion::Base,
-            _ => false,
-        };
-        if !key_ok {
-            return invalid("public key not compressed (or malformed)");
-        }
+        self.check_pubkey(key)?;
         Ok(PublicKey::from_sec1_bytes(key)
             .map(|k| k256::ecdsa::VerifyingKey::from(&k).verify_prehash(&sig.digest, &sig.der).is_ok())
             .unwrap_or(false))
+    }
+
+    /// Core's `CheckPubKeyEncoding` under STRICTENC and WITNESS_PUBKEYTYPE: 33-byte
+    /// compressed keys, or 65-byte uncompressed ones outside segwit.
+    fn check_pubkey(&self, key: &[u8]) -> Res<()> {
+        match (key.len(), key.first()) {
+            (33, Some(2 | 3)) => Ok(()),
+            (65, Some(4)) if self.sigversion == SigVersion::Base => Ok(()),
+            _ => invalid("public key not compressed (or malformed)"),
+        }
     }
 
     /// The legacy or BIP-143 digest for `hash_type`, computed once per script run.
@@ -666,22 +673,28 @@ impl Exec<'_, '_, '_, '_, '_> {
         // from the first pushed, each signature matching a later key than the one before.
         let (mut k, mut s) = (0usize, 0usize);
         let (keys_in_order, sigs_in_order): (Vec<_>, Vec<_>) = (keys.iter().rev().collect(), sigs.iter().rev().collect());
-        // The signature being matched, checked and hashed once for all the keys it meets.
-        let mut current: Option<PreparedSig> = None;
+        // The signature being matched, checked and hashed once for all the keys it meets
+        // (`Some(None)`: an empty signature, which matches no key).
+        let mut current: Option<Option<PreparedSig>> = None;
         while s < sigs_in_order.len() {
             if keys_in_order.len() - k < sigs_in_order.len() - s {
                 break;
             }
             let prepared = match current {
                 Some(ref p) => p,
-                None => match self.prepare_ecdsa(sigs_in_order[s])? {
-                    Some(p) => current.insert(p),
-                    None => break,
-                },
+                None => current.insert(self.prepare_ecdsa(sigs_in_order[s])?),
             };
-            // A signature that fails against this key is tried on the next key (Core's loop);
-            // NULLFAIL only bites if the whole check fails with non-empty signatures.
-            if self.verify_ecdsa(keys_in_order[k], prepared)? {
+            // A signature that fails against this key is tried on the next key (Core's loop),
+            // and every key met has its encoding checked; NULLFAIL only bites if the whole
+            // check fails with non-empty signatures.
+            let matched = match prepared {
+                Some(p) => self.verify_ecdsa(keys_in_order[k], p)?,
+                None => {
+                    self.check_pubkey(keys_in_order[k])?;
+                    false
+                }
+            };
+            if matched {
                 s += 1;
                 current = None;
             }

@@ -56,3 +56,39 @@ fn amounts_are_checked() {
     assert_eq!(Amount::from_sat(150_000_000).to_string(), "1.5 BTC");
     assert_eq!(Amount::from_sat(10_000).to_string(), "0.0001 BTC");
 }
+
+#[test]
+fn the_interpreter_checks_key_encodings_even_for_empty_signatures() {
+    // Core's CheckPubKeyEncoding runs before an empty signature is found false, and on every
+    // key CHECKMULTISIG walks past: in segwit an uncompressed key fails the spend
+    // (WITNESS_PUBKEYTYPE) even where a false result would have been fine.
+    use peerpage::btc::interpreter::{verify_input, Verdict};
+    use peerpage::btc::script::op;
+    use peerpage::btc::sighash::SighashCache;
+    use peerpage::btc::tx::{OutPoint, Transaction, TxIn, TxOut};
+    let compressed = unhex("0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
+    let mut uncompressed = unhex("0479be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
+    uncompressed.extend(unhex("483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8"));
+    let judge = |ws: Vec<u8>, args: Vec<Vec<u8>>| {
+        let spent = vec![TxOut { value: Amount::from_sat(1_000), script_pubkey: script::p2wsh_of(&ws) }];
+        let mut witness = args;
+        witness.push(ws);
+        let tx = Transaction {
+            version: 2,
+            inputs: vec![TxIn { previous_output: OutPoint::default(), script_sig: vec![], sequence: 0, witness }],
+            outputs: vec![TxOut { value: Amount::from_sat(900), script_pubkey: vec![op::OP_RETURN] }],
+            lock_time: 0,
+        };
+        verify_input(&mut SighashCache::new(&tx), 0, &spent)
+    };
+    // <key> CHECKSIG NOTIF 1 ENDIF: an empty signature makes it true, if the key is proper.
+    let notif = |key: &[u8]| Builder::new().push(key).op(op::OP_CHECKSIG).op(0x64).op(op::OP_1).op(0x68).into_bytes();
+    assert_eq!(judge(notif(&compressed), vec![vec![]]), Verdict::Valid);
+    assert_eq!(judge(notif(&uncompressed), vec![vec![]]), Verdict::Invalid("public key not compressed (or malformed)"));
+    // 1-of-2 CHECKMULTISIG NOTIF 1 ENDIF with an empty signature walks both keys.
+    let multi = |a: &[u8], b: &[u8]| {
+        Builder::new().op(op::OP_1).push(a).push(b).op(0x52).op(0xae).op(0x64).op(op::OP_1).op(0x68).into_bytes()
+    };
+    assert_eq!(judge(multi(&compressed, &compressed), vec![vec![], vec![]]), Verdict::Valid);
+    assert_eq!(judge(multi(&compressed, &uncompressed), vec![vec![], vec![]]), Verdict::Invalid("public key not compressed (or malformed)"));
+}
