@@ -10,12 +10,15 @@ fn bad(what: &str) -> JsValue {
     js_sys::Error::new(what).into()
 }
 
-/// RFC 6979 ECDSA (no grinding, low S) of a 32-byte digest: the 64-byte compact signature.
+/// RFC 6979 ECDSA (low S) of a 32-byte digest: the 64-byte compact signature. `low_r`
+/// grinds as the wallet does by default (Bitcoin Core's extra-entropy counter until R < 2^255);
+/// without it, plain RFC 6979, one nonce, as libsecp256k1's `secp256k1_ecdsa_sign`.
 #[wasm_bindgen(js_name = benchEcdsaSign)]
-pub fn bench_ecdsa_sign(secret: &[u8], digest: &[u8]) -> Result<Vec<u8>, JsValue> {
+pub fn bench_ecdsa_sign(secret: &[u8], digest: &[u8], low_r: bool) -> Result<Vec<u8>, JsValue> {
     let key = k256::SecretKey::from_slice(secret).map_err(|_| bad("bad secret key"))?;
     let digest: &[u8; 32] = digest.try_into().map_err(|_| bad("digest must be 32 bytes"))?;
-    let sig = ecdsa_sign(&key, digest, NonceMode::Plain).map_err(|_| bad("signing failed"))?;
+    let mode = if low_r { NonceMode::LowR } else { NonceMode::Plain };
+    let sig = ecdsa_sign(&key, digest, mode).map_err(|_| bad("signing failed"))?;
     Ok(sig.signature.to_bytes().to_vec())
 }
 

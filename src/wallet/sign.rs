@@ -7,9 +7,11 @@ use crate::btc::hash::tagged_hash;
 use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
 use k256::elliptic_curve::ops::Reduce;
 use k256::elliptic_curve::point::AffineCoordinates;
+use k256::elliptic_curve::ops::Invert;
 use k256::elliptic_curve::PrimeField;
 use k256::elliptic_curve::ops::MulByGenerator;
 use k256::{FieldBytes, NonZeroScalar, ProjectivePoint, PublicKey, Scalar, SecretKey, U256};
+use rfc6979::HmacDrbg;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -40,38 +42,33 @@ impl EcdsaSignature {
     }
 }
 
-/// secp256k1's group order n, big-endian (SEC 2 §2.4.1): RFC 6979 draws nonces below it.
-const ORDER: [u8; 32] = [
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf,
-    0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
-];
-
 /// Signs a 32-byte digest with ECDSA. The digest is reduced mod n before it feeds RFC 6979,
 /// as libsecp256k1 does, so our nonces equal Core's even for the (negligible) digests ≥ n.
 ///
-/// The steps are ecdsa's `sign_prehashed` with the low-R test moved before the nonce's
-/// inversion: a nonce whose R is high is dropped after one generator multiplication, so
-/// grinding costs half a signature per retry instead of a whole one.
+/// The steps are ecdsa's `sign_prehashed` with two changes. The low-R test comes before the
+/// nonce's inversion: a nonce whose R is high is dropped after one generator multiplication,
+/// so grinding costs half a signature per retry instead of a whole one. And the nonce is
+/// inverted blinded (see `blinded_inverse`), which leaves the signature unchanged.
 pub fn ecdsa_sign(key: &SecretKey, digest: &[u8; 32], mode: NonceMode) -> Result<EcdsaSignature, WalletError> {
     let d = Zeroizing::new(*key.to_nonzero_scalar());
     let x = Zeroizing::new(d.to_repr());
     let z_scalar = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(*digest));
     let z: FieldBytes = z_scalar.to_repr();
-    let n = FieldBytes::from(ORDER);
     let mut extra = Zeroizing::new([0u8; 32]);
     let mut counter: u32 = 0;
     loop {
         // Core passes no extra data on the first try, then LE32(counter) in a zeroed uint256.
         let ad: &[u8] = if counter == 0 { &[] } else { &extra[..] };
-        let k_bytes = Zeroizing::new(rfc6979::generate_k::<Sha256, _>(&x, &n, &z, ad));
-        let k: Option<NonZeroScalar> = NonZeroScalar::from_repr(*k_bytes).into();
-        let k = Zeroizing::new(*k.ok_or(WalletError::SigningFailed)?);
+        // RFC 6979 §3.2: the first candidate in [1, n) is k (rfc6979::generate_k, step by step,
+        // so the same generator can go on to give the blinding factor).
+        let mut drbg = HmacDrbg::<Sha256>::new(&x[..], &z[..], ad);
+        let k = Zeroizing::new(next_nonzero_scalar(&mut drbg));
         let big_r = ProjectivePoint::mul_by_generator(&*k).to_affine();
         let rx = big_r.x();
         let r = <Scalar as Reduce<U256>>::reduce_bytes(&rx);
         if mode == NonceMode::Plain || r.to_repr()[0] < 0x80 {
-            let k_inv: Option<Scalar> = k.invert().into();
-            let s = k_inv.ok_or(WalletError::SigningFailed)? * (z_scalar + r * *d);
+            let k_inv = blinded_inverse(&k, &mut drbg).ok_or(WalletError::SigningFailed)?;
+            let s = *k_inv * (z_scalar + r * *d);
             let signature = Signature::from_scalars(r, s).map_err(|_| WalletError::SigningFailed)?;
             let x_reduced = r.to_repr() != rx;
             let odd = bool::from(big_r.y_is_odd());
@@ -84,6 +81,36 @@ pub fn ecdsa_sign(key: &SecretKey, digest: &[u8; 32], mode: NonceMode) -> Result
         counter = counter.checked_add(1).ok_or(WalletError::SigningFailed)?;
         extra[..4].copy_from_slice(&counter.to_le_bytes());
     }
+}
+
+/// The generator's next output that is a scalar in [1, n), as RFC 6979 §3.2 step h draws
+/// its candidates (outputs ≥ n or zero are skipped; each has probability below 2^-127).
+fn next_nonzero_scalar(drbg: &mut HmacDrbg<Sha256>) -> Scalar {
+    loop {
+        let mut bytes = Zeroizing::new(FieldBytes::default());
+        drbg.fill_bytes(&mut bytes);
+        if let Some(k) = Option::<NonZeroScalar>::from(NonZeroScalar::from_repr(*bytes)) {
+            return *k;
+        }
+    }
+}
+
+/// k⁻¹ by a fast variable-time inversion of k·b, then times b.
+///
+/// k256's constant-time inversion (an addition chain of ~290 multiplications mod n) was a
+/// third of a signature. A variable-time inversion must never see k itself, whose timing
+/// would leak nonce bits (enough of them over many signatures give the key away). It sees
+/// k·b instead, for a blinding factor b uniform in [1, n) and unknown to an attacker: then
+/// k·b is uniform and independent of k, so its timing tells nothing about k (the standard
+/// multiplicative blinding of a modular inversion). b is the same RFC 6979 generator's next
+/// output after k: keyed by the secret key, it is as unpredictable as k, needs no
+/// randomness from outside (the core has none of its own), and leaves signatures
+/// deterministic: (k·b)⁻¹·b = k⁻¹ whatever b is.
+fn blinded_inverse(k: &Scalar, drbg: &mut HmacDrbg<Sha256>) -> Option<Zeroizing<Scalar>> {
+    let b = Zeroizing::new(next_nonzero_scalar(drbg));
+    let kb = Zeroizing::new(*k * *b);
+    let kb_inv: Option<Scalar> = Invert::invert_vartime(&*kb).into();
+    Some(Zeroizing::new(kb_inv? * *b))
 }
 
 /// Checks a DER ECDSA signature (without sighash byte) over `digest`, as Core's

@@ -9,7 +9,30 @@ const bytes = (n, seed) => Uint8Array.from({ length: n }, (_, i) => (seed * 131 
 const hex = b => Array.from(b, x => x.toString(16).padStart(2, '0')).join('')
 const same = (a, b, what) => { if (hex(a) !== hex(b)) throw new Error(`${what}: results differ`) }
 
-/** `pp`: peerpage's wasm module (initialised); `tiny`, `noble`: the references. */
+/**
+ * Bitcoin Core's low-R grinding on any RFC 6979 signer: retry with LE32(counter) in 32 bytes
+ * of extra entropy until r < 2^255. `sign(digest, extra)` returns a 64-byte compact signature.
+ */
+function lowR (sign, digest) {
+  let sig = sign(digest, undefined)
+  for (let counter = 1; sig[0] >= 0x80; counter++) {
+    const extra = new Uint8Array(32)
+    new DataView(extra.buffer).setUint32(0, counter, true)
+    sig = sign(digest, extra)
+  }
+  return sig
+}
+
+/**
+ * `pp`: peerpage's wasm module (initialised); `tiny`, `noble`: the references. Each row times
+ * the same operation on every side, from the same bytes in to the same bytes out: ECDSA sign
+ * is one plain RFC 6979 signature (libsecp256k1's `secp256k1_ecdsa_sign`; no public key, no
+ * verification after signing, on any side); the low-R row is what the wallet does by default
+ * (Core's grinding), done for the references by the same loop over their extra-entropy
+ * argument, over 16 digests so about half of them take a second nonce; Schnorr sign includes
+ * deriving the public key (BIP-340 needs it; libsecp256k1 does it in `keypair_create`);
+ * every verify parses its public key (a compressed point or an x-only key: a square root).
+ */
 export async function curveRows (env, { pp, tiny, noble }) {
   const secret = bytes(32, 1)
   const digest = bytes(32, 2)
@@ -17,20 +40,42 @@ export async function curveRows (env, { pp, tiny, noble }) {
   const pub = tiny.pointFromScalar(secret, true)
   const xonly = pub.slice(1)
   // Check before timing: RFC 6979 and BIP-340 are deterministic, so all three must agree.
-  const ecdsa = pp.benchEcdsaSign(secret, digest)
+  const ecdsa = pp.benchEcdsaSign(secret, digest, false)
   same(ecdsa, tiny.sign(digest, secret), 'ECDSA sign (tiny-secp256k1)')
   same(ecdsa, noble.sign(digest, secret, { prehash: false }), 'ECDSA sign (noble)')
   const schnorr = pp.benchSchnorrSign(secret, digest, aux)
   same(schnorr, tiny.signSchnorr(digest, secret, aux), 'Schnorr sign (tiny-secp256k1)')
   same(schnorr, noble.schnorr.sign(digest, secret, aux), 'Schnorr sign (noble)')
+  const digests = Array.from({ length: 16 }, (_, i) => bytes(32, 100 + i))
+  const grind = {
+    peerpage: d => pp.benchEcdsaSign(secret, d, true),
+    tiny: d => lowR((d, e) => tiny.sign(d, secret, e), d),
+    noble: d => lowR((d, e) => noble.sign(d, secret, { prehash: false, extraEntropy: e }), d)
+  }
+  let retried = 0
+  for (const d of digests) {
+    const ours = grind.peerpage(d)
+    if (ours[0] >= 0x80) throw new Error('peerpage: high R with grinding')
+    same(ours, grind.tiny(d), 'ECDSA low-R sign (tiny-secp256k1)')
+    same(ours, grind.noble(d), 'ECDSA low-R sign (noble)')
+    if (hex(ours) !== hex(pp.benchEcdsaSign(secret, d, false))) retried++
+  }
+  if (retried === 0) throw new Error('no digest needed a second nonce: the low-R row would not grind')
+  let next = 0
+  const cycle = sign => () => sign(digests[next++ & 15])
   if (!pp.benchEcdsaVerify(pub, digest, ecdsa) || !pp.benchSchnorrVerify(xonly, digest, schnorr)) throw new Error('peerpage does not verify')
   if (!tiny.verify(digest, pub, ecdsa) || !noble.verify(ecdsa, digest, pub, { prehash: false })) throw new Error('references do not verify')
 
   const ops = {
     'ECDSA sign': {
-      peerpage: () => pp.benchEcdsaSign(secret, digest),
+      peerpage: () => pp.benchEcdsaSign(secret, digest, false),
       tiny: () => tiny.sign(digest, secret),
       noble: () => noble.sign(digest, secret, { prehash: false })
+    },
+    [`ECDSA sign, low R as Bitcoin Core (the wallet's default; ${retried} of 16 digests take a second nonce)`]: {
+      peerpage: cycle(grind.peerpage),
+      tiny: cycle(grind.tiny),
+      noble: cycle(grind.noble)
     },
     'ECDSA verify': {
       peerpage: () => pp.benchEcdsaVerify(pub, digest, ecdsa),
