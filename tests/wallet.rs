@@ -6,6 +6,7 @@ mod wallet {
     mod bip322;
     mod chains;
     mod keys;
+    mod proof_of_funds;
     mod psbt;
     mod psbt_consensus;
     mod secrets;

@@ -109,6 +109,52 @@ pub struct Wallet {
     backup: Option<Zeroizing<String>>,
 }
 
+impl Wallet {
+    /// The address a message is signed for, and its path (`None` for a WIF wallet, which
+    /// ignores account, chain and index).
+    fn message_key(&self, script_type_name: &str, account: u32, chain: u32, index: u32) -> Result<(ScriptType, Option<DerivationPath>, Address), JsValue> {
+        let st = script_type(script_type_name)?;
+        if self.store.kind() == "single key" {
+            let key = self.store.public_key(None).map_err(err)?;
+            return Ok((st, None, st.address(&key, self.store.network())));
+        }
+        chain_of(chain)?;
+        let acc = self.store.account(st, account).map_err(err)?;
+        let path = DerivationPath::parse(&format!("{}/{chain}/{index}", acc.path)).map_err(err)?;
+        Ok((st, Some(path), acc.address(chain, index).map_err(err)?))
+    }
+}
+
+/// A proof-of-funds coin's problem, numbered from 1 as the page lists them; the code and
+/// fault are those of the underlying error.
+#[derive(Debug)]
+struct CoinError {
+    coin: usize,
+    code: &'static str,
+    fault: Fault,
+    message: String,
+}
+
+impl core::fmt::Display for CoinError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.message.starts_with("coin ") {
+            // Already numbered (`WalletError::CoinNotOurs`).
+            return f.write_str(&self.message);
+        }
+        let message = self.message.strip_prefix("invalid coin: ").unwrap_or(&self.message);
+        write!(f, "coin {}: {message}", self.coin + 1)
+    }
+}
+
+impl CoreError for CoinError {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+    fn fault(&self) -> Fault {
+        self.fault
+    }
+}
+
 #[wasm_bindgen]
 impl Wallet {
     /// A new wallet from `entropy` (16–32 bytes from crypto.getRandomValues) on `network`,
@@ -269,16 +315,7 @@ impl Wallet {
         format: &str,
         aux_rand: &[u8],
     ) -> Result<JsValue, JsValue> {
-        let st = script_type(script_type_name)?;
-        let (path, address) = if self.store.kind() == "single key" {
-            let key = self.store.public_key(None).map_err(err)?;
-            (None, st.address(&key, self.store.network()))
-        } else {
-            chain_of(chain)?;
-            let acc = self.store.account(st, account).map_err(err)?;
-            let path = DerivationPath::parse(&format!("{}/{chain}/{index}", acc.path)).map_err(err)?;
-            (Some(path), acc.address(chain, index).map_err(err)?)
-        };
+        let (st, path, address) = self.message_key(script_type_name, account, chain, index)?;
         let aux: [u8; 32] = aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
         let signature = match format {
             "bip137" => self.store.sign_message(path.as_ref(), st, text.as_bytes()),
@@ -287,6 +324,52 @@ impl Wallet {
             other => return Err(js_error(&BadArgument("message format", other.into()))),
         }
         .map_err(err)?;
+        let out = js_sys::Object::new();
+        js_sys::Reflect::set(&out, &"address".into(), &address.to_string().into())?;
+        js_sys::Reflect::set(&out, &"signature".into(), &signature.into())?;
+        Ok(out.into())
+    }
+
+    /// A BIP-322 proof of funds (`pof…`) of `text` for an address of ours (chosen as in
+    /// `signMessage`), showing the coins given as three lists of equal length: outpoints
+    /// (`txid:vout`), amounts in BTC and the addresses they are locked to (we have no chain,
+    /// so the user supplies them). Each coin's key is looked for in the same account, both
+    /// chains; a coin that is not ours, an unreadable outpoint, amount or address throws
+    /// with its number. Returns `{address, signature}`.
+    #[wasm_bindgen(js_name = signProofOfFunds)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn sign_proof_of_funds(
+        &self,
+        script_type_name: &str,
+        account: u32,
+        chain: u32,
+        index: u32,
+        text: &str,
+        outpoints: Vec<String>,
+        amounts: Vec<String>,
+        addresses: Vec<String>,
+        aux_rand: &[u8],
+    ) -> Result<JsValue, JsValue> {
+        let (st, path, address) = self.message_key(script_type_name, account, chain, index)?;
+        let aux: [u8; 32] = aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
+        if outpoints.len() != amounts.len() || outpoints.len() != addresses.len() {
+            return Err(js_error(&BadArgument("coin list lengths", format!("{}/{}/{}", outpoints.len(), amounts.len(), addresses.len()))));
+        }
+        let mut coins = Vec::with_capacity(outpoints.len());
+        for (i, ((outpoint, amount), holder)) in outpoints.iter().zip(&amounts).zip(&addresses).enumerate() {
+            let coin_err = |e: &dyn CoreError| js_error(&CoinError { coin: i, code: e.code(), fault: e.fault(), message: e.to_string() });
+            let outpoint = bip322::parse_outpoint(outpoint).map_err(|e| coin_err(&e))?;
+            let value = parse_btc(amount.trim()).ok_or_else(|| coin_err(&WalletError::BadCoin("the amount must be in BTC, e.g. 0.0015")))?;
+            let holder = Address::parse(holder.trim(), self.store.network()).map_err(|e| coin_err(&e))?;
+            coins.push(bip322::Coin { outpoint, output: crate::btc::TxOut { value, script_pubkey: holder.script_pubkey() } });
+        }
+        let signature = self
+            .store
+            .sign_bip322_proof_of_funds(path.as_ref(), st, account, text.as_bytes(), &coins, &aux)
+            .map_err(|e| match e {
+                WalletError::CoinNotOurs(i) => js_error(&CoinError { coin: i, code: e.code(), fault: e.fault(), message: e.to_string() }),
+                e => err(e),
+            })?;
         let out = js_sys::Object::new();
         js_sys::Reflect::set(&out, &"address".into(), &address.to_string().into())?;
         js_sys::Reflect::set(&out, &"signature".into(), &signature.into())?;

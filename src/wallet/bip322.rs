@@ -98,6 +98,108 @@ fn decode_witness(bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
     Some(items)
 }
 
+/// A key of ours that spends one input of `to_sign`, and how (its script type; an
+/// uncompressed key can only be P2PKH).
+pub struct InputKey {
+    /// The secret key (zeroized on drop by k256).
+    pub key: SecretKey,
+    /// Whether the public key is serialized compressed.
+    pub compressed: bool,
+    /// The script the input spends.
+    pub script_type: ScriptType,
+}
+
+impl InputKey {
+    /// The scriptPubKey this key spends as `script_type` on `network`.
+    fn script_pubkey(&self, network: Network) -> Result<Vec<u8>, WalletError> {
+        let public = key_public(&self.key);
+        if !self.compressed && self.script_type != ScriptType::P2pkh {
+            return Err(WalletError::UnsupportedAddress);
+        }
+        Ok(if self.compressed {
+            self.script_type.address(&public, network).script_pubkey()
+        } else {
+            script::p2pkh(&hash160(public.to_encoded_point(false).as_bytes()))
+        })
+    }
+}
+
+fn key_public(key: &SecretKey) -> k256::PublicKey {
+    super::sign::public_key_of(key)
+}
+
+/// A coin shown in a proof of funds, as the user names it (we have no chain to look it
+/// up): its outpoint and the output it is (amount and scriptPubKey).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coin {
+    /// The output being proven (`txid:vout`).
+    pub outpoint: OutPoint,
+    /// Its amount and scriptPubKey.
+    pub output: TxOut,
+}
+
+/// At most this many coins in one proof, so a paste cannot make us search keys for ever.
+pub const MAX_COINS: usize = 256;
+
+/// Parses an outpoint written `txid:vout`, the txid in the usual (reversed) hex.
+pub fn parse_outpoint(text: &str) -> Result<OutPoint, WalletError> {
+    let (txid, vout) = text.trim().split_once(':').ok_or(WalletError::BadCoin("write it as txid:vout"))?;
+    let txid = Txid::from_display_hex(txid).ok_or(WalletError::BadCoin("the txid must be 64 hex digits"))?;
+    if vout.is_empty() || !vout.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(WalletError::BadCoin("the output index must be a number"));
+    }
+    let vout = vout.parse::<u32>().map_err(|_| WalletError::BadCoin("the output index must be below 2^32"))?;
+    Ok(OutPoint { txid, vout })
+}
+
+/// Signs input `index` of the cache's transaction (spending `spent`) with `signer`:
+/// returns its scriptSig and witness. ECDSA grinds low R as Core does; taproot signs with
+/// the BIP-86 tweak, SIGHASH_DEFAULT and `aux_rand`.
+fn sign_input(
+    cache: &mut SighashCache<'_>,
+    index: usize,
+    signer: &InputKey,
+    spent: &[TxOut],
+    aux_rand: &[u8; 32],
+) -> Result<(Vec<u8>, Vec<Vec<u8>>), WalletError> {
+    let hash_err = |_| WalletError::SigningFailed;
+    let public = key_public(&signer.key);
+    let pubkey = public.to_encoded_point(signer.compressed).as_bytes().to_vec();
+    let der_all = |digest: [u8; 32]| -> Result<Vec<u8>, WalletError> {
+        let mut sig = ecdsa_sign(&signer.key, &digest, NonceMode::LowR)?.to_der();
+        sig.push(0x01);
+        Ok(sig)
+    };
+    let keyhash = hash160(&pubkey);
+    Ok(match signer.script_type {
+        ScriptType::P2pkh => {
+            let sig = der_all(cache.legacy(index, &spent[index].script_pubkey, 1).map_err(hash_err)?)?;
+            (script::Builder::new().push(&sig).push(&pubkey).into_bytes(), Vec::new())
+        }
+        ScriptType::P2wpkh | ScriptType::P2shP2wpkh => {
+            let code = script::p2wpkh_script_code(&keyhash);
+            let sig = der_all(cache.segwit_v0(index, &code, spent[index].value, 1).map_err(hash_err)?)?;
+            let script_sig = if signer.script_type == ScriptType::P2shP2wpkh {
+                script::Builder::new().push(&script::p2wpkh(&keyhash)).into_bytes()
+            } else {
+                Vec::new()
+            };
+            (script_sig, vec![sig, pubkey])
+        }
+        ScriptType::P2tr => {
+            let digest = cache.taproot(index, spent, 0x00, crate::btc::TaprootSpend::KeyPath { annex: None }).map_err(hash_err)?;
+            (Vec::new(), vec![taproot_key_sign(&signer.key, None, &digest, aux_rand)?.to_vec()])
+        }
+    })
+}
+
+fn check_message(message: &[u8]) -> Result<(), WalletError> {
+    if message.len() > MAX_MESSAGE_LEN {
+        return Err(WalletError::BadSignature("message longer than 1 MiB"));
+    }
+    Ok(())
+}
+
 /// Signs `message` for the address of `key` under `script_type` on `network`. ECDSA uses
 /// low-R grinding as Core does; taproot signs with the BIP-86 tweak and `aux_rand`
 /// (fresh randomness from the caller; zeros make it deterministic).
@@ -110,60 +212,86 @@ pub fn sign(
     format: Bip322Format,
     aux_rand: &[u8; 32],
 ) -> Result<String, WalletError> {
-    if message.len() > MAX_MESSAGE_LEN {
-        return Err(WalletError::BadSignature("message longer than 1 MiB"));
-    }
-    let public = key.public_key();
-    if !compressed && script_type != ScriptType::P2pkh {
-        return Err(WalletError::UnsupportedAddress);
-    }
+    check_message(message)?;
     if format == Bip322Format::Simple && matches!(script_type, ScriptType::P2pkh | ScriptType::P2shP2wpkh) {
         // The simple form has no scriptSig, so only native segwit can use it.
         return Err(WalletError::UnsupportedAddress);
     }
-    let challenge = if compressed {
-        script_type.address(&public, network).script_pubkey()
-    } else {
-        script::p2pkh(&hash160(public.to_encoded_point(false).as_bytes()))
-    };
-    let spend = to_spend(&challenge, message);
+    let signer = InputKey { key: key.clone(), compressed, script_type };
+    let spend = to_spend(&signer.script_pubkey(network)?, message);
     let mut tx = to_sign(&spend, 0, 0, 0);
     let spent = [spend.outputs[0].clone()];
-    let pubkey = public.to_encoded_point(compressed).as_bytes().to_vec();
-    let der_all = |digest: [u8; 32]| -> Result<Vec<u8>, WalletError> {
-        let mut sig = ecdsa_sign(key, &digest, NonceMode::LowR)?.to_der();
-        sig.push(0x01);
-        Ok(sig)
-    };
-    let hash_err = |_| WalletError::SigningFailed;
-    {
-        let unsigned = tx.clone();
-        let mut cache = SighashCache::new(&unsigned);
-        let keyhash = hash160(&pubkey);
-        match script_type {
-            ScriptType::P2pkh => {
-                let sig = der_all(cache.legacy(0, &challenge, 1).map_err(hash_err)?)?;
-                tx.inputs[0].script_sig = script::Builder::new().push(&sig).push(&pubkey).into_bytes();
-            }
-            ScriptType::P2wpkh | ScriptType::P2shP2wpkh => {
-                let code = script::p2wpkh_script_code(&keyhash);
-                let sig = der_all(cache.segwit_v0(0, &code, Amount::ZERO, 1).map_err(hash_err)?)?;
-                tx.inputs[0].witness = vec![sig, pubkey.clone()];
-                if script_type == ScriptType::P2shP2wpkh {
-                    let redeem = script::p2wpkh(&keyhash);
-                    tx.inputs[0].script_sig = script::Builder::new().push(&redeem).into_bytes();
-                }
-            }
-            ScriptType::P2tr => {
-                let digest = cache.taproot(0, &spent, 0x00, crate::btc::TaprootSpend::KeyPath { annex: None }).map_err(hash_err)?;
-                tx.inputs[0].witness = vec![taproot_key_sign(key, None, &digest, aux_rand)?.to_vec()];
-            }
-        }
-    }
+    let unsigned = tx.clone();
+    let (script_sig, witness) = sign_input(&mut SighashCache::new(&unsigned), 0, &signer, &spent, aux_rand)?;
+    tx.inputs[0].script_sig = script_sig;
+    tx.inputs[0].witness = witness;
     Ok(match format {
         Bip322Format::Simple => format!("smp{}", Base64::encode_string(&encode_witness(&tx.inputs[0].witness))),
         Bip322Format::Full => format!("ful{}", Base64::encode_string(&tx.to_bytes())),
     })
+}
+
+/// A BIP-322 proof of funds (`pof…`, "Full (Proof of Funds)"): `to_sign` for `message` and
+/// the address of `signer`, with every coin as a further input, each input signed as if it
+/// were spent, as a finalized PSBT (each input with its UTXO, so a verifier can judge it).
+/// The caller has matched each coin to the key in `coins` that spends it; a coin listed
+/// twice or the message's own outpoint is refused. Proves control of the coins' keys, not
+/// that the coins exist or are unspent: a verifier checks that against the chain.
+pub fn sign_proof_of_funds(
+    signer: &InputKey,
+    network: Network,
+    message: &[u8],
+    coins: &[(Coin, InputKey)],
+    aux_rand: &[u8; 32],
+) -> Result<String, WalletError> {
+    check_message(message)?;
+    if coins.len() > MAX_COINS {
+        return Err(WalletError::BadCoin("too many coins in one proof (at most 256)"));
+    }
+    let spend = to_spend(&signer.script_pubkey(network)?, message);
+    let mut unsigned = to_sign(&spend, 0, 0, 0);
+    let mut spent = vec![spend.outputs[0].clone()];
+    for (i, (coin, key)) in coins.iter().enumerate() {
+        if coin.outpoint == unsigned.inputs[0].previous_output || coins[..i].iter().any(|(c, _)| c.outpoint == coin.outpoint) {
+            return Err(WalletError::BadCoin("a coin is listed twice"));
+        }
+        if key.script_type == ScriptType::P2pkh {
+            // A PSBT must carry a legacy input's whole previous transaction, which we lack.
+            return Err(WalletError::UnsupportedAddress);
+        }
+        if key.script_pubkey(network)? != coin.output.script_pubkey {
+            return Err(WalletError::CoinNotOurs(i));
+        }
+        unsigned.inputs.push(TxIn { previous_output: coin.outpoint, script_sig: Vec::new(), sequence: 0, witness: Vec::new() });
+        spent.push(coin.output.clone());
+    }
+    let mut psbt = Psbt { version: 0, tx_version: unsigned.version, fallback_locktime: Some(unsigned.lock_time), ..Psbt::default() };
+    psbt.outputs = unsigned
+        .outputs
+        .iter()
+        .map(|o| crate::btc::psbt::Output { amount: o.value, script_pubkey: o.script_pubkey.clone(), ..Default::default() })
+        .collect();
+    let mut cache = SighashCache::new(&unsigned);
+    let keys = core::iter::once(signer).chain(coins.iter().map(|(_, k)| k));
+    for (index, key) in keys.enumerate() {
+        let (script_sig, witness) = sign_input(&mut cache, index, key, &spent, aux_rand)?;
+        let mut input = crate::btc::psbt::Input {
+            previous_output: unsigned.inputs[index].previous_output,
+            sequence: Some(unsigned.inputs[index].sequence),
+            final_script_sig: (!script_sig.is_empty()).then_some(script_sig),
+            final_script_witness: (!witness.is_empty()).then_some(witness),
+            ..Default::default()
+        };
+        // BIP-174: a legacy input carries its previous transaction (for the message's
+        // to_spend we have it), a segwit one its output.
+        if index == 0 && key.script_type == ScriptType::P2pkh {
+            input.non_witness_utxo = Some(spend.clone());
+        } else {
+            input.witness_utxo = Some(spent[index].clone());
+        }
+        psbt.inputs.push(input);
+    }
+    Ok(format!("pof{}", Base64::encode_string(&psbt.to_bytes())))
 }
 
 fn base64(text: &str) -> Result<Vec<u8>, WalletError> {
@@ -174,9 +302,7 @@ fn base64(text: &str) -> Result<Vec<u8>, WalletError> {
 /// at all is an error; a well-formed signature that does not prove the message is
 /// [`Bip322Verdict::Invalid`].
 pub fn verify(address: &Address, message: &[u8], signature: &str) -> Result<Bip322Verdict, WalletError> {
-    if message.len() > MAX_MESSAGE_LEN {
-        return Err(WalletError::BadSignature("message longer than 1 MiB"));
-    }
+    check_message(message)?;
     let signature = signature.trim();
     if signature.is_empty() {
         return Err(WalletError::BadSignature("signature too short"));

@@ -44,6 +44,11 @@ pub enum WalletError {
         /// The sighash type it asks for.
         sighash_type: u32,
     },
+    /// A coin named for a proof of funds that cannot be read (outpoint `txid:vout`, amount,
+    /// address), or is repeated.
+    BadCoin(&'static str),
+    /// Coin `n` (from 0) of a proof of funds is not locked to a key of this wallet.
+    CoinNotOurs(usize),
 }
 
 impl fmt::Display for WalletError {
@@ -67,6 +72,8 @@ impl fmt::Display for WalletError {
                 f,
                 "input {input} asks for sighash type 0x{sighash_type:02x}, which lets others change the transaction; nothing was signed (allow non-default sighash types to sign it)"
             ),
+            Self::BadCoin(why) => write!(f, "invalid coin: {why}"),
+            Self::CoinNotOurs(n) => write!(f, "coin {} is not locked to an address of this wallet (searched: the account's first 1000 receive and change addresses)", n + 1),
         }
     }
 }
@@ -89,6 +96,8 @@ impl CoreError for WalletError {
             Self::Psbt(e) => e.code(),
             Self::WrongNetwork => "wallet.wrong-network",
             Self::NonDefaultSighash { .. } => "wallet.non-default-sighash",
+            Self::BadCoin(_) => "wallet.bad-coin",
+            Self::CoinNotOurs(_) => "wallet.coin-not-ours",
         }
     }
     fn fault(&self) -> Fault {

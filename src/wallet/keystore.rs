@@ -11,9 +11,15 @@ use super::path::DerivationPath;
 use super::sign::{ecdsa_sign, taproot_key_sign, NonceMode};
 use super::vault::{self, VaultParams};
 use super::wif::WifKey;
+use super::bip322::{Coin, InputKey};
+use crate::btc::script::ScriptKind;
 use crate::btc::Network;
 use k256::PublicKey;
 use zeroize::Zeroizing;
+
+/// How many receive and change addresses of an account a proof of funds searches for the
+/// key of each coin (a coin further out is reported as not ours).
+pub const COIN_SEARCH: u32 = 1000;
 
 enum Secret {
     /// A BIP-39 wallet: the phrase (for backup and the vault) and its master key.
@@ -207,5 +213,69 @@ impl Keystore {
             _ => true,
         };
         super::bip322::sign(&self.key_at(path)?, compressed, script_type, self.network, text, format, aux_rand)
+    }
+
+    /// The key of ours that `script_pubkey` is locked to, as a proof-of-funds input: the
+    /// single key, or among account `account` of the script's own type (BIP-44/49/84/86 by
+    /// its form) the first `COIN_SEARCH` receive and change addresses.
+    fn coin_key(&self, account: u32, script_pubkey: &[u8], coin: usize) -> Result<InputKey, WalletError> {
+        let script_type = match ScriptKind::of(script_pubkey) {
+            ScriptKind::P2wpkh(_) => ScriptType::P2wpkh,
+            ScriptKind::P2tr(_) => ScriptType::P2tr,
+            ScriptKind::P2sh(_) => ScriptType::P2shP2wpkh,
+            // A PSBT must carry a legacy input's whole previous transaction, which we lack.
+            ScriptKind::P2pkh(_) => return Err(WalletError::UnsupportedAddress),
+            _ => return Err(WalletError::CoinNotOurs(coin)),
+        };
+        if let Secret::Single(key) = &self.secret {
+            let public = self.public_key(None)?;
+            let ours = key.compressed && script_type.address(&public, self.network).script_pubkey() == script_pubkey;
+            return if ours { Ok(InputKey { key: key.key.clone(), compressed: true, script_type }) } else { Err(WalletError::CoinNotOurs(coin)) };
+        }
+        let acc = self.account(script_type, account)?;
+        for chain in [0u32, 1] {
+            let chain_key = acc.xpub.derive_child(chain)?;
+            for index in 0..COIN_SEARCH {
+                let child = match chain_key.derive_child(index) {
+                    Ok(child) => child,
+                    // BIP-32's once-in-2^127 invalid child: no address there.
+                    Err(WalletError::InvalidChild) => continue,
+                    Err(e) => return Err(e),
+                };
+                if script_type.address(&child.key, self.network).script_pubkey() == script_pubkey {
+                    let path = DerivationPath::parse(&format!("{}/{chain}/{index}", acc.path))?;
+                    return Ok(InputKey { key: self.key_at(Some(&path))?, compressed: true, script_type });
+                }
+            }
+        }
+        Err(WalletError::CoinNotOurs(coin))
+    }
+
+    /// A BIP-322 proof of funds (`pof…`) of `text` for the address at `path` of
+    /// `script_type`, showing `coins` (each locked to one of our keys, found as
+    /// [`Keystore::coin_key`] says); `aux_rand` is fresh randomness for taproot.
+    pub fn sign_bip322_proof_of_funds(
+        &self,
+        path: Option<&DerivationPath>,
+        script_type: ScriptType,
+        account: u32,
+        text: &[u8],
+        coins: &[Coin],
+        aux_rand: &[u8; 32],
+    ) -> Result<String, WalletError> {
+        if coins.len() > super::bip322::MAX_COINS {
+            return Err(WalletError::BadCoin("too many coins in one proof (at most 256)"));
+        }
+        let compressed = match &self.secret {
+            Secret::Single(key) if path.is_none() => key.compressed,
+            _ => true,
+        };
+        let signer = InputKey { key: self.key_at(path)?, compressed, script_type };
+        let keyed = coins
+            .iter()
+            .enumerate()
+            .map(|(i, coin)| Ok((coin.clone(), self.coin_key(account, &coin.output.script_pubkey, i)?)))
+            .collect::<Result<Vec<_>, WalletError>>()?;
+        super::bip322::sign_proof_of_funds(&signer, self.network, text, &keyed, aux_rand)
     }
 }

@@ -17,7 +17,7 @@ pub mod vault;
 pub mod wif;
 
 pub use account::{Account, ScriptType};
-pub use bip322::{Bip322Format, Bip322Verdict};
+pub use bip322::{Bip322Format, Bip322Verdict, Coin};
 pub use chain::{Chain, ChainScan, DEFAULT_GAP_LIMIT};
 pub use error::WalletError;
 pub use hd::{ExtendedPrivKey, ExtendedPubKey, KeyVersion, VERSIONS};

@@ -85,6 +85,40 @@ test('a message signed in the page verifies there; a changed message does not', 
   assert.match(await page.textContent('#w-ver-result'), /address\.wrong-network/)
 })
 
+test('a proof of funds made in the page verifies there; coins not ours or malformed are explained', async () => {
+  const { page } = peer
+  const txid = '4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b'
+  await page.selectOption('#w-msg-format', 'bip322-pof')
+  await page.fill('#w-msg-text', 'peerpage owns these')
+  const attempt = async coins => {
+    await page.evaluate(() => { document.getElementById('w-msg-signature').textContent = '' })
+    await page.fill('#w-msg-coins', coins)
+    await page.click('#w-msg-sign')
+  }
+  // Malformed outpoint, then someone else's coin: an explanation naming the coin, no proof.
+  await attempt(`${txid}:0 0.001 ${SECOND}\n${txid.slice(1)}:1 0.002 ${FIRST}`)
+  await page.waitForSelector('#w-message .error-text:not([hidden])')
+  assert.match(await page.textContent('#w-message .error-text'), /coin 2.*wallet\.bad-coin/)
+  await attempt(`${txid}:0 0.001 bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq`)
+  await page.waitForFunction(() => /wallet\.coin-not-ours/.test(document.querySelector('#w-message .error-text').textContent))
+  assert.equal(await page.textContent('#w-msg-signature'), '')
+  // Two coins of ours: the proof verifies in the page, and not for another message.
+  await attempt(`${txid}:0 0.001 ${SECOND}\n${txid}:1 0.25 ${FIRST}`)
+  await page.waitForFunction(() => document.getElementById('w-msg-signature').textContent.length > 0)
+  const proof = await page.textContent('#w-msg-signature')
+  assert.match(proof, /^pof/)
+  await page.fill('#w-ver-address', FIRST)
+  await page.fill('#w-ver-text', 'peerpage owns these')
+  await page.fill('#w-ver-signature', proof)
+  await page.click('#w-verify')
+  assert.equal(await page.getAttribute('#w-ver-result', 'data-verdict'), 'valid')
+  await page.fill('#w-ver-text', 'peerpage owns those')
+  await page.click('#w-verify')
+  assert.equal(await page.getAttribute('#w-ver-result', 'data-verdict'), 'invalid')
+  await page.selectOption('#w-msg-format', 'bip322-simple')
+  assert.deepEqual(peer.errors, [])
+})
+
 test('a pasted bitcoinjs PSBT is reviewed, signed, and the transaction verifies with bitcoinjs', async () => {
   const { page } = peer
   const net = bitcoin.networks.bitcoin

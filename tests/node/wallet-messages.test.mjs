@@ -172,3 +172,46 @@ test('BIP-322: signatures made with bitcoinjs-lib and libsecp256k1 verify in pee
     assert.equal(verifyMessage(other, message, trSig, 'mainnet').verdict, 'invalid')
   }
 })
+
+test('BIP-322 proof of funds: every input verifies under bitcoinjs-lib and libsecp256k1', () => {
+  const message = 'these coins are mine'
+  const paths = ["m/84'/0'/0'/0/0", "m/84'/0'/0'/0/4", "m/86'/0'/0'/1/2"]
+  const [signer, coinA, coinB] = paths.map(p => master.derivePath(p))
+  const p2wpkh = k => bitcoin.payments.p2wpkh({ pubkey: k.publicKey, network: net })
+  const trCoin = taprootKey(paths[2])
+  const txid = 'ab'.repeat(32)
+  const { address, signature } = wallet.signProofOfFunds('p2wpkh', 0, 0, 0, message,
+    [`${txid}:0`, `${txid}:1`], ['0.0015', '21'], [p2wpkh(coinA).address, trCoin.output.address], new Uint8Array(32).fill(3))
+  assert.equal(address, p2wpkh(signer).address)
+  assert.ok(signature.startsWith('pof'))
+  assert.equal(verifyMessage(address, message, signature, 'mainnet').verdict, 'valid')
+  assert.equal(verifyMessage(address, `${message}!`, signature, 'mainnet').verdict, 'invalid')
+
+  // bitcoinjs-lib reads the PSBT: to_sign of this message, then the coins as given.
+  const psbt = bitcoin.Psbt.fromBase64(signature.slice(3), { network: net })
+  const { toSign } = virtualTxs(p2wpkh(signer).output, message)
+  const tx = psbt.extractTransaction(true)
+  assert.equal(tx.ins.length, 3)
+  assert.equal(Buffer.from(tx.ins[0].hash).toString('hex'), Buffer.from(toSign.ins[0].hash).toString('hex'))
+  assert.deepEqual(tx.ins.slice(1).map(i => [Buffer.from(i.hash).reverse().toString('hex'), i.index]), [[txid, 0], [txid, 1]])
+  const utxos = psbt.data.inputs.map(i => i.witnessUtxo)
+  assert.deepEqual(utxos.map(u => u.value), [0n, 150_000n, 2_100_000_000n])
+  // The two P2WPKH inputs sign BIP-143 hashes; the taproot coin a BIP-341 key-path hash
+  // over all three spent outputs.
+  for (const [i, k] of [[0, signer], [1, coinA]]) {
+    const [sig, pub] = tx.ins[i].witness
+    assert.equal(Buffer.from(pub).toString('hex'), Buffer.from(k.publicKey).toString('hex'))
+    const h = tx.hashForWitnessV0(i, bitcoin.payments.p2pkh({ pubkey: k.publicKey }).output, utxos[i].value, bitcoin.Transaction.SIGHASH_ALL)
+    assert.ok(ecc.verify(h, pub, bitcoin.script.signature.decode(sig).signature), `input ${i}`)
+    assert.equal(ecc.verify(h, pub, bitcoin.script.signature.decode(sig).signature.map((b, j) => j === 5 ? b ^ 1 : b)), false)
+  }
+  const th = tx.hashForWitnessV1(2, utxos.map(u => u.script), utxos.map(u => u.value), bitcoin.Transaction.SIGHASH_DEFAULT)
+  assert.ok(ecc.verifySchnorr(th, trCoin.q, tx.ins[2].witness[0]))
+
+  // Bad coins throw with a stable code.
+  const code = fn => { try { fn(); return 'no error' } catch (e) { return e.code } }
+  const other = bitcoin.payments.p2wpkh({ pubkey: master.derivePath("m/84'/0'/1'/0/0").publicKey, network: net }).address
+  assert.equal(code(() => wallet.signProofOfFunds('p2wpkh', 0, 0, 0, message, [`${txid}:0`], ['0.1'], [other], new Uint8Array(32))), 'wallet.coin-not-ours')
+  assert.equal(code(() => wallet.signProofOfFunds('p2wpkh', 0, 0, 0, message, [`${txid}-0`], ['0.1'], [p2wpkh(coinA).address], new Uint8Array(32))), 'wallet.bad-coin')
+  assert.equal(code(() => wallet.signProofOfFunds('p2wpkh', 0, 0, 0, message, [`${txid}:0`], ['0.1 BTC'], [p2wpkh(coinA).address], new Uint8Array(32))), 'wallet.bad-coin')
+})

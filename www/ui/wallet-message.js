@@ -1,5 +1,6 @@
-// Messages: sign with one of our addresses (BIP-322 simple or full, or the legacy BIP-137
-// form), and verify anyone's signature. Verification needs no wallet, but lives here.
+// Messages: sign with one of our addresses (BIP-322 simple, full or proof of funds, or the
+// legacy BIP-137 form), and verify anyone's signature. Verification needs no wallet, but
+// lives here.
 
 import { verifyMessage } from '../pkg/wallet.js'
 import { h } from './dom.js'
@@ -13,13 +14,24 @@ export function messageCard (ctx) {
   const index = h('input', { type: 'number', id: 'w-msg-index', min: 0, step: 1, value: '0', className: 'narrow', 'aria-label': 'Address index', hidden: single })
   const format = h('select', { id: 'w-msg-format', 'aria-label': 'Signature format' },
     h('option', { value: 'bip322-simple' }, 'BIP-322 simple'), h('option', { value: 'bip322-full' }, 'BIP-322 full'),
-    h('option', { value: 'bip137' }, 'BIP-137 (legacy)'))
+    h('option', { value: 'bip322-pof' }, 'BIP-322 proof of funds'), h('option', { value: 'bip137' }, 'BIP-137 (legacy)'))
   const text = h('textarea', { id: 'w-msg-text', rows: 3, placeholder: 'message to sign' })
+  // A proof of funds also signs coins of ours; we have no chain access, so the user names
+  // each one: its outpoint, amount and the address it is locked to.
+  const coins = h('textarea', {
+    id: 'w-msg-coins',
+    rows: 3,
+    spellcheck: false,
+    hidden: true,
+    'aria-label': 'Coins to prove',
+    placeholder: 'coins to prove, one per line: txid:vout amount-in-BTC address'
+  })
+  format.addEventListener('change', () => { coins.hidden = format.value !== 'bip322-pof' })
   const signed = h('code', { id: 'w-msg-signature' })
   const signer = h('code', { id: 'w-msg-address' })
   const signError = h('p', { className: 'error-text', role: 'alert', hidden: true })
   const sign = h('button', { type: 'submit', id: 'w-msg-sign' }, 'Sign')
-  const signForm = h('form', {}, h('div', { className: 'row' }, scriptType, single ? null : h('label', {}, 'Receive index ', index), format), text, h('div', { className: 'row' }, sign), signError,
+  const signForm = h('form', {}, h('div', { className: 'row' }, scriptType, single ? null : h('label', {}, 'Receive index ', index), format), text, coins, h('div', { className: 'row' }, sign), signError,
     h('dl', { className: 'facts' }, h('dt', {}, 'Address'), h('dd', {}, signer), h('dt', {}, 'Signature'), h('dd', {}, signed)))
   signForm.addEventListener('submit', event => {
     event.preventDefault()
@@ -28,7 +40,17 @@ export function messageCard (ctx) {
     signer.textContent = ''
     try {
       const aux = crypto.getRandomValues(new Uint8Array(32))
-      const out = wallet.signMessage(scriptType.value, 0, 0, Math.max(0, Math.floor(Number(index.value) || 0)), text.value, format.value, aux)
+      const at = Math.max(0, Math.floor(Number(index.value) || 0))
+      let out
+      if (format.value === 'bip322-pof') {
+        // Only the columns are split here; the core reads and checks each field.
+        const rows = coins.value.split('\n').map(line => line.trim()).filter(Boolean).map(line => line.split(/\s+/))
+        const bad = rows.findIndex(cols => cols.length !== 3)
+        if (bad >= 0) throw Object.assign(new Error(`coin ${bad + 1}: write txid:vout, the amount in BTC and the address, separated by spaces`), { code: 'wallet.bad-coin' })
+        out = wallet.signProofOfFunds(scriptType.value, 0, 0, at, text.value, rows.map(c => c[0]), rows.map(c => c[1]), rows.map(c => c[2]), aux)
+      } else {
+        out = wallet.signMessage(scriptType.value, 0, 0, at, text.value, format.value, aux)
+      }
       signer.textContent = out.address
       signed.textContent = out.signature
     } catch (err) {
