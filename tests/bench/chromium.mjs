@@ -14,7 +14,8 @@ const bytes = await (await fetch(new URL('./secp256k1.wasm', import.meta.url))).
 const { instance } = await WebAssembly.instantiate(bytes, { './rand.js': rand, './validate_error.js': validateError })
 export default instance.exports`
 
-export async function chromiumBenchmarks (root) {
+/** `curveOnly`: only the wallet's curve rows (`npm run bench -- --wallet-only`). */
+export async function chromiumBenchmarks (root, { curveOnly = false } = {}) {
   const server = await startServer()
   const origin = server.url.replace(/\/$/, '')
   const peer = await launchPeer(origin)
@@ -57,6 +58,7 @@ export async function chromiumBenchmarks (root) {
       return m[name](...args)
     }, [name, args])
 
+    if (curveOnly) return await call('curveBench')
     const b = await call('bencodeBench')
     rows.push({ what: `bencode decode+encode, ${b.mb.toFixed(1)} MB torrent of 20,000 files (Chromium)`, ours: b.ours, ref: b.ref, refName: 'npm bencode', unit: 'MB/s' })
     const h = await call('sha1Bench')

@@ -17,6 +17,14 @@ import { BIP32Factory } from 'bip32'
 import * as bip39 from 'bip39'
 import { curveRows, psbtRows } from './wallet.mjs'
 
+/** Only the curve rows (`npm run bench -- --wallet-only`). */
+export async function nodeCurveBenchmarks (root) {
+  pp.initSync({ module: readFileSync(join(root, 'www/pkg/wallet_bg.wasm')) })
+  noble.hashes.sha256 = sha256
+  noble.hashes.hmacSha256 = (key, msg) => hmac(sha256, key, msg)
+  return curveRows('Node', { pp, tiny, noble })
+}
+
 export async function nodeBenchmarks (root) {
   initSync({ module: readFileSync(join(root, 'www/pkg/peerpage_bg.wasm')) })
   pp.initSync({ module: readFileSync(join(root, 'www/pkg/wallet_bg.wasm')) })

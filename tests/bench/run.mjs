@@ -5,6 +5,8 @@
 //                            [--clients webtorrent,peerpage] [--json FILE] [--profile DIR]
 //                            [--flat MIB]   (also one peerpage download of MIB, for memory)
 //                            [--from-json FILE]   (the transfer tables again from a --json file)
+//                            [--wallet-only]   (only the curve rows, Node and Chromium, merged
+//                                               into results.md's table in place of the old ones)
 //
 // --profile DIR: one run per transfer scenario with the V8 profiler on every page's main
 // thread; prints where the time goes, writes .cpuprofile files to DIR, leaves results.md.
@@ -25,8 +27,9 @@ const option = (name, fallback) => {
   const i = argv.indexOf(name)
   return i >= 0 ? argv[i + 1] : fallback
 }
-const wantMicro = !flag('--swarm-only')
-const wantSwarm = !flag('--node-only') && !flag('--no-swarm')
+const walletOnly = flag('--wallet-only')
+const wantMicro = !flag('--swarm-only') && !walletOnly
+const wantSwarm = !flag('--node-only') && !flag('--no-swarm') && !walletOnly
 
 // Re-run this script inside a fresh network namespace when we may create one.
 if (wantSwarm && !process.env.PEERPAGE_NETNS && !option('--from-json')) {
@@ -48,7 +51,7 @@ if (wantSwarm && !process.env.PEERPAGE_NETNS && !option('--from-json')) {
 }
 
 const clients = option('--clients', 'webtorrent,peerpage').split(',')
-const needWasm = wantMicro || (wantSwarm && clients.includes('peerpage'))
+const needWasm = wantMicro || walletOnly || (wantSwarm && clients.includes('peerpage'))
 if (needWasm && !['peerpage_bg.wasm', 'wallet_bg.wasm'].every(f => existsSync(join(root, 'www/pkg', f)))) {
   const built = spawnSync('bash', [join(root, 'build.sh')], { stdio: 'inherit' })
   if (built.status !== 0) process.exit(1)
@@ -65,6 +68,30 @@ if (option('--profile')) {
   const { swarmProfile } = await import('./swarm.mjs')
   await swarmProfile({ mib: Number(option('--mib', 64)), clients, dir: option('--profile') })
   process.exit(0)
+}
+
+const tableRow = r => `| ${r.what} | ${r.ours.toFixed(0)} ${r.unit} | ${r.ref.toFixed(0)} ${r.unit} (${r.refName}) | **${(r.ours / r.ref).toFixed(1)}×** |`
+
+if (walletOnly) {
+  const { nodeCurveBenchmarks } = await import('./node.mjs')
+  const { chromiumBenchmarks } = await import('./chromium.mjs')
+  // Node and Chromium alternate, twice, so both see the same stretch of machine load;
+  // the second pass is the one kept (the first warms the machine and both engines).
+  let byEnv = {}
+  for (let pass = 0; pass < 2; pass++) {
+    byEnv = { Node: await nodeCurveBenchmarks(root), Chromium: await chromiumBenchmarks(root, { curveOnly: true }) }
+  }
+  const lines = micro.split('\n')
+  for (const [env, rows] of Object.entries(byEnv)) {
+    const old = l => /^\| (ECDSA|Schnorr) /.test(l) && l.includes(`(${env})`)
+    let at = lines.findIndex(old)
+    if (at < 0) at = lines.findLastIndex(l => l.includes(`(${env})`)) + 1
+    const kept = lines.filter(l => !old(l))
+    kept.splice(at > 0 ? at : kept.length, 0, ...rows.map(tableRow))
+    lines.splice(0, lines.length, ...kept)
+    console.log(rows.map(tableRow).join('\n'))
+  }
+  micro = lines.join('\n')
 }
 
 if (wantMicro) {
@@ -91,7 +118,7 @@ if (wantMicro) {
   micro = [
     '| benchmark | peerpage | reference | ratio |',
     '|---|---|---|---|',
-    ...rows.map(r => `| ${r.what} | ${r.ours.toFixed(0)} ${r.unit} | ${r.ref.toFixed(0)} ${r.unit} (${r.refName}) | **${(r.ours / r.ref).toFixed(1)}×** |`),
+    ...rows.map(tableRow),
     `| page size, gzipped | ${(wasmGz / 1024).toFixed(0)} KiB wasm + ${(jsGz / 1024).toFixed(0)} KiB JS; the wallet, fetched when its tab opens: ${(walletGz / 1024).toFixed(0)} KiB wasm + ${(walletJsGz / 1024).toFixed(0)} KiB JS | ${(wtGz / 1024).toFixed(0)} KiB (webtorrent.min.js) | ${((wasmGz + jsGz) / wtGz).toFixed(2)}× |`
   ].join('\n')
   console.log(micro)
