@@ -11,6 +11,8 @@ pub mod time;
 pub mod rng;
 /// Percent-encoding of URI components (magnets, web seeds, BIP-21).
 pub mod percent;
+/// Small sorted-`Vec` maps and sets (less wasm than a B-tree per key and value type).
+pub mod vecmap;
 
 /// Bencode: bounded zero-copy decoder keeping raw spans, canonical encoder (BEP 3).
 pub mod bencode;

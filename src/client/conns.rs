@@ -6,7 +6,7 @@ use crate::engine::TorrentId;
 use crate::time::{Instant, Millis};
 use crate::tracker::OfferId;
 use crate::wire::PeerId;
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 /// A connection handle, owned by the core.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,8 +51,8 @@ pub struct Conn {
 /// Every pending connection.
 #[derive(Debug, Default)]
 pub struct Conns {
-    map: BTreeMap<ConnId, Conn>,
-    by_offer: BTreeMap<OfferId, ConnId>,
+    map: VecMap<ConnId, Conn>,
+    by_offer: VecMap<OfferId, ConnId>,
     next: u32,
 }
 

@@ -33,7 +33,8 @@ use crate::time::Instant;
 use crate::tracker::{TrackerOutput, TrackerStatus, Trackers};
 use crate::wire::PeerId;
 use conns::{Conn, Conns, Side};
-use std::collections::{BTreeMap, VecDeque};
+use crate::vecmap::VecMap;
+use std::collections::VecDeque;
 
 /// Peers each torrent looks for (WebTorrent keeps up to 55 connections per torrent; each
 /// is an RTCPeerConnection, which cost more in a page than a TCP socket).
@@ -64,9 +65,9 @@ pub struct Client {
     peer_id: PeerId,
     engine: Engine,
     trackers: Trackers,
-    torrents: BTreeMap<TorrentId, Entry>,
+    torrents: VecMap<TorrentId, Entry>,
     conns: Conns,
-    peers: BTreeMap<PeerKey, TorrentId>,
+    peers: VecMap<PeerKey, TorrentId>,
     default_trackers: Vec<String>,
     out: VecDeque<ClientOutput>,
 }
@@ -85,9 +86,9 @@ impl Client {
             peer_id: config.peer_id,
             engine: Engine::new(config),
             trackers,
-            torrents: BTreeMap::new(),
+            torrents: VecMap::new(),
             conns: Conns::default(),
-            peers: BTreeMap::new(),
+            peers: VecMap::new(),
             default_trackers: Vec::new(),
             out: VecDeque::new(),
         }
@@ -461,7 +462,7 @@ impl Client {
     /// every input and timer, so it reads running counters and copies nothing.
     fn refresh_trackers(&mut self) {
         let room = self.engine.max_connections().saturating_sub(self.engine.peer_count() + self.conns.len());
-        for (&id, entry) in &self.torrents {
+        for (&id, entry) in self.torrents.iter() {
             let Some(swarm) = self.engine.swarm(id) else { continue };
             let stats = swarm.stats();
             let complete = swarm.is_complete();

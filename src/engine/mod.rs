@@ -43,7 +43,8 @@ use crate::swarm::{Swarm, SwarmConfig, SwarmOutput, SwarmStats};
 use crate::time::Instant;
 use crate::wire::PeerId;
 pub use error::EngineError;
-use std::collections::{BTreeMap, VecDeque};
+use crate::vecmap::VecMap;
+use std::collections::VecDeque;
 
 /// A torrent handle, owned by the engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -141,8 +142,8 @@ pub enum Output {
 #[derive(Debug)]
 pub struct Engine {
     config: EngineConfig,
-    torrents: BTreeMap<TorrentId, Swarm>,
-    peers: BTreeMap<PeerKey, TorrentId>,
+    torrents: VecMap<TorrentId, Swarm>,
+    peers: VecMap<PeerKey, TorrentId>,
     next_torrent: u32,
     next_peer: u64,
     outputs: VecDeque<Output>,
@@ -152,7 +153,7 @@ pub struct Engine {
 impl Engine {
     /// An engine with no torrents.
     pub fn new(config: EngineConfig) -> Self {
-        Engine { config, torrents: BTreeMap::new(), peers: BTreeMap::new(), next_torrent: 1, next_peer: 1, outputs: VecDeque::new(), limits: SharedLimits::default() }
+        Engine { config, torrents: VecMap::new(), peers: VecMap::new(), next_torrent: 1, next_peer: 1, outputs: VecDeque::new(), limits: SharedLimits::default() }
     }
 
     fn swarm_config(&self) -> SwarmConfig {

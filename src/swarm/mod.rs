@@ -37,7 +37,8 @@ pub use picker::{Picker, Priority};
 pub use progress::Progress;
 use rate::{Gate, Meter, SharedLimits};
 pub use views::{PeerView, WebSeedView};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::vecmap::{VecMap, VecSet};
+use std::collections::{BTreeMap, VecDeque};
 
 /// Hash failures a peer may be the only contributor to before it is banned.
 pub const MAX_STRIKES: u32 = 2;
@@ -174,16 +175,16 @@ pub struct Swarm {
     picker: Picker,
     /// Bytes of `have` and of wanted pieces, kept as pieces and priorities change.
     progress: Progress,
-    peers: BTreeMap<PeerKey, PeerSession>,
-    partial: BTreeMap<u32, PartialPiece>,
+    peers: VecMap<PeerKey, PeerSession>,
+    partial: VecMap<u32, PartialPiece>,
     /// Pieces kept for uploads, oldest first.
     cache: VecDeque<(u32, Vec<u8>)>,
-    reads_pending: BTreeSet<u32>,
+    reads_pending: VecSet<u32>,
     /// Blocks of failed pieces: (piece, block) -> (sender, SHA-1 of what it sent), judged
-    /// when the piece later verifies (smart ban).
+    /// when the piece later verifies (smart ban). A B-tree: a liar can make it large.
     suspects: BTreeMap<(u32, u32), Vec<Suspect>>,
-    strikes: BTreeMap<PeerId, u32>,
-    banned: BTreeSet<PeerId>,
+    strikes: VecMap<PeerId, u32>,
+    banned: VecSet<PeerId>,
     outputs: VecDeque<SwarmOutput>,
     rng: Rng,
     next_choke: Option<Instant>,
@@ -191,9 +192,9 @@ pub struct Swarm {
     stats: SwarmStats,
     complete_sent: bool,
     web_seeds: Vec<webseed::WebSeed>,
-    pending_gets: BTreeMap<u64, webseed::PendingGet>,
+    pending_gets: VecMap<u64, webseed::PendingGet>,
     /// Pieces being fetched from a web seed: their buffer and requests still missing.
-    web_buffers: BTreeMap<u32, (Vec<u8>, usize)>,
+    web_buffers: VecMap<u32, (Vec<u8>, usize)>,
     next_http_id: u64,
     /// When web seeds were last given work (their back-offs that end later wake us).
     web_checked: Option<Instant>,
@@ -233,13 +234,13 @@ impl Swarm {
             have: Bitfield::new(0),
             picker: Picker::new(0),
             progress: Progress::default(),
-            peers: BTreeMap::new(),
-            partial: BTreeMap::new(),
+            peers: VecMap::new(),
+            partial: VecMap::new(),
             cache: VecDeque::new(),
-            reads_pending: BTreeSet::new(),
+            reads_pending: VecSet::new(),
             suspects: BTreeMap::new(),
-            strikes: BTreeMap::new(),
-            banned: BTreeSet::new(),
+            strikes: VecMap::new(),
+            banned: VecSet::new(),
             outputs: VecDeque::new(),
             rng: Rng::new(seed),
             next_choke: None,
@@ -247,8 +248,8 @@ impl Swarm {
             stats: SwarmStats::default(),
             complete_sent: false,
             web_seeds: Vec::new(),
-            pending_gets: BTreeMap::new(),
-            web_buffers: BTreeMap::new(),
+            pending_gets: VecMap::new(),
+            web_buffers: VecMap::new(),
             next_http_id: 1,
             web_checked: None,
             extra_web_seeds: Vec::new(),

@@ -252,7 +252,7 @@ impl Swarm {
         ids.sort();
         ids.dedup();
         if let [only] = ids.as_slice() {
-            let strikes = self.strikes.entry(*only).or_default();
+            let strikes = self.strikes.entry_or_default(*only);
             *strikes += 1;
             if *strikes >= MAX_STRIKES {
                 self.ban(*only);

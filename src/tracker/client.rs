@@ -24,7 +24,8 @@
 //! assert!(text.contains("\"event\":\"started\"") && text.contains("\"offers\""));
 //! ```
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::vecmap::VecMap;
+use std::collections::VecDeque;
 
 use super::announcer::Announcer;
 use super::error::TrackerError;
@@ -102,7 +103,7 @@ pub struct Trackers {
     pub(super) secure_page: bool,
     pub(super) swarms: Vec<Swarm>,
     pub(super) trackers: Vec<Tracker>,
-    pub(super) offers: BTreeMap<OfferId, PendingOffer>,
+    pub(super) offers: VecMap<OfferId, PendingOffer>,
     pub(super) out: VecDeque<TrackerOutput>,
 }
 
@@ -135,7 +136,7 @@ impl Trackers {
             secure_page,
             swarms: Vec::new(),
             trackers: Vec::new(),
-            offers: BTreeMap::new(),
+            offers: VecMap::new(),
             out: VecDeque::new(),
         }
     }
