@@ -5,7 +5,7 @@ use super::binary_string::{from_binary_string, to_binary_string};
 use super::error::TrackerError;
 use crate::metainfo::InfoHash;
 use crate::wire::PeerId;
-use serde_json::{json, Map, Value};
+use super::json::{self, array, push_string, Object, ObjectWriter, Value};
 
 /// A 20-byte id the offerer picks for each WebRTC offer; answers echo it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -55,57 +55,59 @@ pub struct Announce {
 }
 
 impl Announce {
-    /// The JSON text to send.
+    /// The JSON text to send (members in sorted order, as before the JSON writer was ours).
     pub fn to_json(&self) -> String {
-        let mut m = Map::new();
-        m.insert("action".into(), json!("announce"));
-        m.insert("info_hash".into(), json!(to_binary_string(&self.info_hash.0)));
-        m.insert("peer_id".into(), json!(to_binary_string(&self.peer_id.0)));
-        m.insert("uploaded".into(), json!(self.uploaded));
-        m.insert("downloaded".into(), json!(self.downloaded));
-        if let Some(left) = self.left {
-            m.insert("left".into(), json!(left));
-        }
+        let mut o = ObjectWriter::default().string("action", "announce").number("downloaded", self.downloaded);
         if let Some(event) = self.event {
-            m.insert("event".into(), json!(event.as_str()));
+            o = o.string("event", event.as_str());
+        }
+        o = o.string("info_hash", &to_binary_string(&self.info_hash.0));
+        if let Some(left) = self.left {
+            o = o.number("left", left);
         }
         let sends_offers = !matches!(self.event, Some(AnnounceEvent::Completed | AnnounceEvent::Stopped));
         if sends_offers && !self.offers.is_empty() {
             // WebTorrent asks for as many peers as it offers.
-            m.insert("numwant".into(), json!(self.offers.len()));
-            let offers: Vec<Value> = self
-                .offers
-                .iter()
-                .map(|(id, sdp)| json!({"offer": {"type": "offer", "sdp": sdp}, "offer_id": to_binary_string(&id.0)}))
-                .collect();
-            m.insert("offers".into(), Value::Array(offers));
+            let offers = self.offers.iter().map(|(id, sdp)| {
+                ObjectWriter::default().raw("offer", &sdp_json("offer", sdp)).string("offer_id", &to_binary_string(&id.0)).finish()
+            });
+            o = o.number("numwant", self.offers.len() as u64).raw("offers", &array(offers));
         } else {
-            m.insert("numwant".into(), json!(0));
+            o = o.number("numwant", 0);
         }
+        o = o.string("peer_id", &to_binary_string(&self.peer_id.0));
         if let Some(id) = &self.tracker_id {
-            m.insert("trackerid".into(), json!(id));
+            o = o.string("trackerid", id);
         }
-        Value::Object(m).to_string()
+        o.number("uploaded", self.uploaded).finish()
     }
+}
+
+/// `{"sdp": .., "type": kind}`, an RTCSessionDescription.
+fn sdp_json(kind: &str, sdp: &str) -> String {
+    ObjectWriter::default().string("sdp", sdp).string("type", kind).finish()
 }
 
 /// Our answer to a relayed offer, sent back through the tracker.
 pub fn answer_json(info_hash: InfoHash, peer_id: PeerId, to_peer: PeerId, offer_id: OfferId, sdp: &str) -> String {
-    json!({
-        "action": "announce",
-        "info_hash": to_binary_string(&info_hash.0),
-        "peer_id": to_binary_string(&peer_id.0),
-        "to_peer_id": to_binary_string(&to_peer.0),
-        "answer": {"type": "answer", "sdp": sdp},
-        "offer_id": to_binary_string(&offer_id.0),
-    })
-    .to_string()
+    ObjectWriter::default()
+        .string("action", "announce")
+        .raw("answer", &sdp_json("answer", sdp))
+        .string("info_hash", &to_binary_string(&info_hash.0))
+        .string("offer_id", &to_binary_string(&offer_id.0))
+        .string("peer_id", &to_binary_string(&peer_id.0))
+        .string("to_peer_id", &to_binary_string(&to_peer.0))
+        .finish()
 }
 
 /// Scrape request for several swarms.
 pub fn scrape_json(info_hashes: &[InfoHash]) -> String {
-    let hashes: Vec<String> = info_hashes.iter().map(|h| to_binary_string(&h.0)).collect();
-    json!({"action": "scrape", "info_hash": hashes}).to_string()
+    let hashes = info_hashes.iter().map(|h| {
+        let mut s = String::new();
+        push_string(&mut s, &to_binary_string(&h.0));
+        s
+    });
+    ObjectWriter::default().string("action", "scrape").raw("info_hash", &array(hashes)).finish()
 }
 
 /// What a tracker sent us.
@@ -161,16 +163,16 @@ pub enum TrackerMessage {
     Scrape(Vec<(InfoHash, u64, u64, u64)>),
 }
 
-fn id(m: &Map<String, Value>, key: &'static str) -> Result<[u8; 20], TrackerError> {
+fn id(m: &Object, key: &'static str) -> Result<[u8; 20], TrackerError> {
     let s = m.get(key).and_then(Value::as_str).ok_or(TrackerError::Field(key))?;
     from_binary_string(s).ok_or(TrackerError::BadId(key))
 }
 
-fn num(m: &Map<String, Value>, key: &str) -> Option<u64> {
+fn num(m: &Object, key: &str) -> Option<u64> {
     m.get(key).and_then(Value::as_u64)
 }
 
-fn text(m: &Map<String, Value>, key: &str) -> Option<String> {
+fn text(m: &Object, key: &str) -> Option<String> {
     m.get(key).and_then(Value::as_str).map(String::from)
 }
 
@@ -185,7 +187,7 @@ fn sdp(v: Option<&Value>, kind: &str, field: &'static str) -> Result<String, Tra
 impl TrackerMessage {
     /// Reads one text frame from a tracker.
     pub fn parse(text_frame: &str) -> Result<Self, TrackerError> {
-        let value: Value = serde_json::from_str(text_frame).map_err(|_| TrackerError::NotJson)?;
+        let value = json::parse(text_frame).map_err(|_| TrackerError::NotJson)?;
         let m = value.as_object().ok_or(TrackerError::NotJson)?;
         if let Some(reason) = text(m, "failure reason") {
             let info_hash = id(m, "info_hash").ok().map(InfoHash);
@@ -226,7 +228,7 @@ impl TrackerMessage {
                     .and_then(Value::as_object)
                     .ok_or(TrackerError::Field("files"))?;
                 let mut out = Vec::new();
-                for (hash, counts) in files {
+                for (hash, counts) in files.iter() {
                     let hash = from_binary_string(hash).ok_or(TrackerError::BadId("files"))?;
                     let c = counts.as_object().ok_or(TrackerError::Field("files"))?;
                     out.push((

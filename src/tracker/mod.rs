@@ -9,6 +9,7 @@ mod binary_string;
 mod client;
 mod drive;
 mod error;
+pub mod json;
 mod link;
 mod message;
 mod output;

@@ -255,3 +255,76 @@ fn aquatic_shaped_texts_parse() {
         TrackerMessage::Scrape(vec![(InfoHash([0xaa; 20]), 1, 2, 0)])
     );
 }
+
+/// Whether our JSON value is serde_json's (numbers: the unsigned integers both keep; a
+/// repeated key: the last one, as both keep).
+fn same_json(ours: &json::Value, theirs: &Value) -> bool {
+    match (ours, theirs) {
+        (json::Value::Null, Value::Null) => true,
+        (json::Value::Bool(a), Value::Bool(b)) => a == b,
+        (json::Value::Number(a), Value::Number(b)) => *a == b.as_u64(),
+        (json::Value::String(a), Value::String(b)) => a == b,
+        (json::Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_json(x, y)),
+        (json::Value::Object(a), Value::Object(b)) => {
+            a.iter().all(|(k, _)| b.contains_key(k)) && b.iter().all(|(k, w)| a.get(k).is_some_and(|v| same_json(v, w)))
+        }
+        _ => false,
+    }
+}
+
+#[test]
+fn json_reader_agrees_with_serde_json() {
+    let (hash, peer, offer) = ids();
+    let h = to_binary_string(&hash.0);
+    let seeds = [
+        serde_json::json!({"action": "announce", "info_hash": h, "peer_id": to_binary_string(&peer.0), "offer": {"type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"}, "offer_id": to_binary_string(&offer.0)}).to_string(),
+        serde_json::json!({"action": "scrape", "files": {h.clone(): {"complete": 1, "incomplete": 2, "downloaded": 0}}}).to_string(),
+        r#" {"a":[1,-2,3.5,1e3,18446744073709551615,18446744073709551616,0,-0,true,false,null,{}],"b":"\u00e9\ud83d\ude00\"\\\/\b\f\n\r\t","a":[]} "#.to_string(),
+        r#"[[[[{"x":"\u0000\u001f\u007f"}]]]]"#.to_string(),
+    ];
+    for text in &seeds {
+        let ours = json::parse(text).unwrap();
+        assert!(same_json(&ours, &serde_json::from_str(text).unwrap()), "{text}");
+    }
+    let bad = [r#"{"a":1,}"#, "[1,]", "01", "1.", "-", ".5", "1e", r#""\ud800""#, r#""\udc00x""#, "\"a\u{1}\"", "[1] 2", "{'a':1}", "nul", "tru", "[", r#"{"a" 1}"#];
+    for text in bad {
+        assert!(json::parse(text).is_err() && serde_json::from_str::<Value>(text).is_err(), "{text}");
+    }
+    let deep = "[".repeat(json::MAX_DEPTH as usize + 1) + &"]".repeat(json::MAX_DEPTH as usize + 1);
+    assert!(json::parse(&deep).is_err());
+    // Mutations of the seeds: the same verdict, and where both read it, the same value.
+    let mut rng = Rng::new(23);
+    for round in 0..20_000 {
+        let mut chars: Vec<char> = seeds[round % seeds.len()].chars().collect();
+        for _ in 0..=rng.below(3) {
+            let at = rng.below(chars.len() as u64 + 1) as usize;
+            match rng.below(3) {
+                0 if at < chars.len() => chars[at] = ['"', '{', '}', '[', ']', ':', ',', '1', '-', '.', 'e', '\\', 'u', ' ', '\u{1}', '\u{e9}'][rng.below(16) as usize],
+                1 if at < chars.len() => {
+                    chars.remove(at);
+                }
+                _ => chars.truncate(at),
+            }
+        }
+        let text: String = chars.into_iter().collect();
+        match (json::parse(&text), serde_json::from_str::<Value>(&text)) {
+            (Ok(ours), Ok(theirs)) => assert!(same_json(&ours, &theirs), "{text}"),
+            (Err(_), Err(_)) => {}
+            // serde_json refuses numbers beyond f64 (1e999); like JSON.parse we read them,
+            // as numbers that are no u64.
+            (Ok(_), Err(e)) if e.to_string().starts_with("number out of range") => {}
+            (ours, theirs) => panic!("{text:?}: ours {ours:?}, serde_json {theirs:?}"),
+        }
+    }
+}
+
+#[test]
+fn json_strings_we_write_read_back_exactly() {
+    let every_byte: String = (0..=255u8).map(char::from).collect();
+    for s in [every_byte, "\"\\/\u{7f}\u{2028}😀 é".to_string(), String::new()] {
+        let mut out = String::new();
+        json::push_string(&mut out, &s);
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s);
+        assert_eq!(out, serde_json::to_string(&s).unwrap(), "the same bytes serde_json writes");
+    }
+}
