@@ -77,6 +77,7 @@ struct InfoView {
     piece_count: u32,
     has_metadata: bool,
     paused: bool,
+    checking: bool,
     magnet: String,
     files: Vec<FileView>,
     web_seeds: Vec<String>,
@@ -271,6 +272,7 @@ impl Core {
             piece_count: i.piece_count,
             has_metadata: i.has_metadata,
             paused: i.paused,
+            checking: i.checking,
             magnet: i.magnet,
             files: i
                 .files
@@ -451,6 +453,20 @@ impl Core {
     #[wasm_bindgen(js_name = pieceRead)]
     pub fn piece_read(&mut self, id: u32, piece: u32, bytes: Vec<u8>, now: f64) -> Result<(), JsValue> {
         self.inner.piece_read(torrent(id), piece, bytes, at(now)).map_err(err)
+    }
+
+    /// Storage is about to be checked for pieces it already holds: nothing is requested
+    /// until `piecesChecked`.
+    #[wasm_bindgen(js_name = startCheck)]
+    pub fn start_check(&mut self, id: u32) -> Result<(), JsValue> {
+        self.inner.start_check(torrent(id)).map_err(err)
+    }
+
+    /// The check is done: `found` (a BEP 3 bitfield) are the pieces storage holds whose
+    /// hashes matched; the rest is fetched.
+    #[wasm_bindgen(js_name = piecesChecked)]
+    pub fn pieces_checked(&mut self, id: u32, found: &[u8], now: f64) -> Result<(), JsValue> {
+        self.inner.pieces_checked(torrent(id), found, at(now)).map_err(err)
     }
 
     /// Storage lost a piece.

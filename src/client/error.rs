@@ -23,6 +23,8 @@ pub enum ClientError {
     NoMetadata,
     /// A resume snapshot that is not ours or is damaged.
     BadSnapshot,
+    /// A bitfield of pieces whose length does not fit the torrent.
+    BadBitfield,
 }
 
 impl ClientError {
@@ -58,6 +60,7 @@ impl CoreError for ClientError {
             ClientError::NoSuchFile => "client.no-such-file",
             ClientError::NoMetadata => "client.no-metadata",
             ClientError::BadSnapshot => "engine.bad-snapshot",
+            ClientError::BadBitfield => "client.bad-bitfield",
         }
     }
     fn fault(&self) -> Fault {
@@ -65,7 +68,7 @@ impl CoreError for ClientError {
             ClientError::Engine(e) => e.fault(),
             ClientError::Tracker(e) => e.fault(),
             ClientError::Metainfo(e) => e.fault(),
-            ClientError::BadSnapshot => Fault::BadInput,
+            ClientError::BadSnapshot | ClientError::BadBitfield => Fault::BadInput,
             _ => Fault::ApiMisuse,
         }
     }

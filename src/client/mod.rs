@@ -12,6 +12,7 @@
 //! Run loop: give one input (with the time), drain [`Client::poll_output`], set one timer
 //! for [`Client::poll_timeout`].
 
+mod check;
 mod conns;
 mod error;
 #[doc(hidden)]

@@ -36,6 +36,8 @@ pub struct TorrentInfo {
     pub has_metadata: bool,
     /// Whether it is paused.
     pub paused: bool,
+    /// Whether storage is being checked for pieces it already holds (nothing is requested).
+    pub checking: bool,
     /// A magnet link for sharing, with its trackers and web seeds.
     pub magnet: String,
     /// Its files.
@@ -154,6 +156,7 @@ impl Client {
             piece_count: meta.map_or(0, |m| m.layout.piece_count()),
             has_metadata: meta.is_some(),
             paused: entry.paused,
+            checking: swarm.is_checking(),
             magnet: magnet.to_link(),
             files,
             web_seeds: swarm.web_seed_urls(),

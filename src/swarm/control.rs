@@ -1,7 +1,8 @@
 //! What the user and storage change from outside: pause, rate limits, extra web seeds, a
-//! piece storage lost.
+//! piece storage lost, pieces storage already held (a check of data on disk).
 
-use super::{PeerKey, Swarm};
+use super::{PeerKey, Swarm, SwarmOutput};
+use crate::piece::Bitfield;
 use crate::wire::Message;
 
 impl Swarm {
@@ -72,5 +73,47 @@ impl Swarm {
         }
         let now = self.clock;
         self.fill_all_requests(now);
+    }
+
+    /// Storage is about to be checked for pieces it already holds (a torrent added again
+    /// over data kept on disk): nothing is requested until [`Swarm::handle_checked`], so no
+    /// piece storage has is fetched again. Peers still connect and metadata still comes.
+    pub fn start_check(&mut self) {
+        self.checking = true;
+    }
+
+    /// Whether a storage check is under way.
+    pub fn is_checking(&self) -> bool {
+        self.checking
+    }
+
+    /// The check is done: `found` are pieces storage holds whose hashes matched (trusted like
+    /// pieces verified here, so not stored again). They are announced to peers, and requests
+    /// start for the rest. Out-of-range bits are ignored.
+    pub fn handle_checked(&mut self, found: &Bitfield) {
+        self.checking = false;
+        let count = self.have.len().min(found.len());
+        let mut added = false;
+        for p in (0..count).filter(|&p| found.has(p)) {
+            if !self.mark_have(p) {
+                continue;
+            }
+            added = true;
+            self.partial.remove(&p);
+            for peer in self.peers.values_mut().filter(|peer| !peer.has(p)) {
+                peer.send(&Message::Have(p));
+            }
+        }
+        let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
+        for &key in &keys {
+            self.update_interest(key);
+        }
+        if added && !self.complete_sent && self.is_complete() {
+            self.complete_sent = true;
+            self.emit(SwarmOutput::Complete);
+        }
+        let now = self.clock;
+        self.fill_all_requests(now);
+        self.fill_web_seeds(now);
     }
 }

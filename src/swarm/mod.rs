@@ -202,6 +202,9 @@ pub struct Swarm {
     extra_web_seeds: Vec<String>,
     /// Paused: no requests, no uploads, no web seeds (the engine closed its peers).
     paused: bool,
+    /// Storage is being checked for pieces it already holds: no requests to peers or web
+    /// seeds until [`Swarm::handle_checked`] says which pieces those are.
+    checking: bool,
     /// The latest time an input brought (for work done in inputs that carry none); the
     /// rate gate keeps no clock of its own.
     clock: Instant,
@@ -254,6 +257,7 @@ impl Swarm {
             web_checked: None,
             extra_web_seeds: Vec::new(),
             paused: false,
+            checking: false,
             clock: Instant(0),
             gate: Gate::new(config.global_limits.clone()),
             throttle_wake: None,

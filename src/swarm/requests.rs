@@ -55,7 +55,7 @@ impl Swarm {
     /// Sends requests to `key` until its pipeline is full: blocks of pieces in progress
     /// first (finish what is started), then a new piece from the picker, then endgame.
     pub(super) fn fill_requests(&mut self, key: PeerKey, now: Instant) {
-        if self.paused {
+        if self.paused || self.checking {
             return;
         }
         let Some(meta) = &self.meta else { return };

@@ -12,7 +12,7 @@ impl Swarm {
     /// Gives every idle web seed a piece.
     pub(super) fn fill_web_seeds(&mut self, now: Instant) {
         self.web_checked = Some(now);
-        if self.paused {
+        if self.paused || self.checking {
             return;
         }
         let Some(meta) = &self.meta else { return };

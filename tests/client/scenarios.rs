@@ -186,3 +186,73 @@ fn removing_a_torrent_says_stopped_and_drops_its_peers() {
     assert_eq!(s.net.nodes[leech].client.stats(lt).unwrap().peers, 0);
     let _ = TRACKER;
 }
+
+/// A BEP 3 bitfield of `count` pieces with the given ones set.
+fn bits(count: u32, set: impl Fn(u32) -> bool) -> Vec<u8> {
+    let mut out = vec![0u8; count.div_ceil(8) as usize];
+    for p in (0..count).filter(|&p| set(p)) {
+        out[(p / 8) as usize] |= 0x80 >> (p % 8);
+    }
+    out
+}
+
+#[test]
+fn a_magnet_over_checked_storage_fetches_only_the_pieces_storage_lacks() {
+    let mut s = setup(700_000);
+    let (_seed, _) = s.seeder();
+    let (leech, lt) = s.magnet_leecher();
+    s.net.nodes[leech].client.start_check(lt).unwrap();
+    assert!(s.net.nodes[leech].client.info(lt).unwrap().checking);
+    // Before the metadata there is nothing to check against.
+    let now = s.net.at();
+    assert_eq!(s.net.nodes[leech].client.pieces_checked(lt, &[], now), Err(peerpage::client::ClientError::NoMetadata));
+    assert!(s.net.run_until(300_000, |n| n.nodes[leech].client.info(lt).unwrap().has_metadata));
+    // Metadata came from the seeder, but no piece is asked for while storage is checked.
+    let until = s.net.now + 5_000;
+    s.net.run_until(until, |_| false);
+    let stats = s.net.nodes[leech].client.stats(lt).unwrap();
+    assert_eq!((stats.downloaded, stats.verified_pieces), (0, 0));
+    assert!(s.net.nodes[leech].storage.is_empty());
+
+    // Storage held the even pieces.
+    let count = s.net.nodes[leech].client.info(lt).unwrap().piece_count;
+    let now = s.net.at();
+    assert_eq!(
+        s.net.nodes[leech].client.pieces_checked(lt, &[0xff; 1], now),
+        Err(peerpage::client::ClientError::BadBitfield),
+        "a bitfield of the wrong length"
+    );
+    s.net.nodes[leech].client.pieces_checked(lt, &bits(count, |p| p % 2 == 0), now).unwrap();
+    s.net.pump(leech);
+    assert!(!s.net.nodes[leech].client.info(lt).unwrap().checking);
+    assert_eq!(s.net.nodes[leech].client.stats(lt).unwrap().verified_pieces, count.div_ceil(2));
+    assert!(s.net.run_until(s.net.now + 300_000, |n| n.nodes[leech].completed.contains(&lt)));
+
+    // Only the odd pieces were fetched and stored: the checked ones are not written again.
+    let stored: Vec<u32> = s.net.nodes[leech].storage.keys().map(|k| k.1).collect();
+    assert_eq!(stored, (0..count).filter(|p| p % 2 == 1).collect::<Vec<_>>());
+    let odd: u64 = s.data.chunks(PIECE as usize).skip(1).step_by(2).map(|c| c.len() as u64).sum();
+    assert_eq!(s.net.nodes[leech].client.stats(lt).unwrap().downloaded, odd);
+    for (p, chunk) in s.data.chunks(PIECE as usize).enumerate().step_by(2) {
+        s.net.nodes[leech].storage.insert((lt, p as u32), chunk.to_vec());
+    }
+    assert_eq!(s.net.stored(leech, lt), s.data);
+}
+
+#[test]
+fn a_torrent_whose_storage_holds_every_piece_completes_without_a_download() {
+    let mut s = setup(300_000);
+    let (_seed, _) = s.seeder();
+    let (leech, lt) = s.leecher();
+    s.net.nodes[leech].client.start_check(lt).unwrap();
+    let count = s.net.nodes[leech].client.info(lt).unwrap().piece_count;
+    let now = s.net.at();
+    s.net.nodes[leech].client.pieces_checked(lt, &bits(count, |_| true), now).unwrap();
+    s.net.pump(leech);
+    assert!(s.net.nodes[leech].completed.contains(&lt));
+    s.net.run_until(s.net.now + 30_000, |_| false);
+    let stats = s.net.nodes[leech].client.stats(lt).unwrap();
+    assert!(stats.complete);
+    assert_eq!(stats.downloaded, 0);
+    assert!(s.net.nodes[leech].storage.is_empty(), "nothing stored again");
+}
