@@ -234,8 +234,11 @@ export class Pump extends EventTarget {
 
   // ---- torrents and their storage -------------------------------------------------------
 
-  /** Starts tracking a torrent the core just added (`store`: its storage, if already open). */
-  #track (id, { seeding = false, paused = false, addedAt = Date.now(), store = null } = {}) {
+  /**
+   * Starts tracking a torrent the core just added (`store`: its storage, if already open;
+   * `checking`: the core holds its requests until storage is checked, see #check).
+   */
+  #track (id, { seeding = false, paused = false, addedAt = Date.now(), store = null, checking = false } = {}) {
     const t = {
       id,
       infoHash: this.#core.info(id).infoHash,
@@ -253,12 +256,52 @@ export class Pump extends EventTarget {
       dirty: false,
       lastProgress: 0,
       progressTimer: null,
+      checking,
       removed: false
     }
     this.#torrents.set(id, t)
     this.#ids.set(t.infoHash, id)
-    if (this.#core.info(id).hasMetadata) this.#openStore(t, store)
+    if (this.#core.info(id).hasMetadata) {
+      this.#openStore(t, store)
+      if (checking) this.#check(t)
+    }
     return t
+  }
+
+  /**
+   * A torrent added again over data storage kept (removed without deleting it, or added in
+   * another page role): hashes the pieces its file holds, in the storage worker, and tells
+   * the core which match, so no piece on disk is fetched again. The core asked for nothing
+   * meanwhile (startCheck at add). A fresh file (the usual case) takes one storage round trip.
+   */
+  async #check (t) {
+    let found = null
+    let store = null
+    try {
+      store = await t.store
+      if (!store.fresh && store.check) {
+        const hashes = pieceHashes(this.#core.torrentFile(t.id))
+        // v2-only torrents have no SHA-1 piece hashes to check against: fetch everything.
+        if (hashes.length === t.info.pieceCount * 20) {
+          found = await store.check(t.info.pieceLength, hashes, store.resume?.stored ?? null)
+        }
+      }
+    } catch (err) {
+      if (!t.removed) this.#emit('error', { id: t.id, code: codeOf(err), message: `could not check the data on disk, fetching it again: ${err.message}` })
+    }
+    if (t.removed) return
+    found ??= new Uint8Array(t.stored.bytes.length)
+    // On disk before the core hears of it: peers may ask for these pieces at once.
+    t.stored.bytes.set(found.subarray(0, t.stored.bytes.length))
+    t.checking = false
+    this.#input(c => c.piecesChecked(t.id, found, now()))
+    if (store?.check) {
+      store.saveResume(this.#core.resumeSnapshot(t.id), t.stored.bytes.slice()).catch(() => {})
+      t.snapshotStored = true
+    }
+    for (let p = 0; p < t.stored.count; p++) if (t.stored.has(p)) wakeReaders(t, p)
+    this.#progress(t.id, true)
+    this.#emit('checked', { id: t.id, pieces: t.stored.cardinality() })
   }
 
   #openStore (t, opened = null) {
@@ -283,6 +326,7 @@ export class Pump extends EventTarget {
     const t = this.#torrents.get(id)
     if (!t) return
     this.#openStore(t)
+    if (t.checking) this.#check(t)
     this.#save(id)
     this.#emit('metadata', { id })
   }
@@ -435,6 +479,20 @@ export class Pump extends EventTarget {
     return t
   }
 
+  /**
+   * Adds with `add(core)`, holding the torrent's requests until storage is checked (#check)
+   * where storage outlives the page; returns its id.
+   */
+  #add (add) {
+    const checking = !!this.#storage.persistent
+    const id = this.#input(c => {
+      const id = add(c)
+      if (checking) c.startCheck(id)
+      return id
+    }, { quiet: false })
+    return this.#added(id, { checking })
+  }
+
   #added (id, options) {
     this.#track(id, options)
     this.#save(id)
@@ -444,14 +502,12 @@ export class Pump extends EventTarget {
 
   /** Adds a torrent from .torrent bytes; returns its id. */
   addTorrentFile (bytes) {
-    const id = this.#input(c => c.addTorrent(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), now()), { quiet: false })
-    return this.#added(id)
+    return this.#add(c => c.addTorrent(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), now()))
   }
 
   /** Joins a swarm by magnet link; returns its id. */
   addMagnet (link) {
-    const id = this.#input(c => c.addMagnet(link, now()), { quiet: false })
-    return this.#added(id)
+    return this.#add(c => c.addMagnet(link, now()))
   }
 
   /**

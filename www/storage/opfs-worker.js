@@ -10,6 +10,16 @@ const resumes = new Map() // name -> {handle, stored: Uint8Array | null}
 const MAGIC = 0x50505231 // "PPR1"
 let dir = null
 let flushTimer = null
+let wasm = null // the core's module, loaded on the first check only
+
+/** The wasm core's SHA-1 (hashing stays in wasm, here beside the bytes). */
+function coreSha1 () {
+  wasm ??= import('../pkg/peerpage.js').then(async m => {
+    await m.default()
+    return m.sha1
+  })
+  return wasm
+}
 
 async function piecesDir () {
   if (!dir) dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('pieces', { create: true })
@@ -118,6 +128,31 @@ const ops = {
     if (!r) return
     if (stored) r.stored = stored
     writeResume(name, snapshot)
+  },
+  /**
+   * Which pieces the file already holds: each candidate piece (set in the `candidates`
+   * bitfield, or every piece when it is null) is read and its SHA-1 compared with the
+   * torrent's (`hashes`, 20 bytes a piece). Returns the bitfield of pieces that match.
+   */
+  async check ({ name, pieceLength, hashes, candidates }) {
+    const h = handleOf(name)
+    const sha1 = await coreSha1()
+    const size = h.getSize()
+    const count = hashes.length / 20
+    const found = new Uint8Array(Math.ceil(count / 8))
+    const buf = new Uint8Array(pieceLength)
+    for (let p = 0; p < count; p++) {
+      const bit = 0x80 >> (p & 7)
+      if (candidates && !(candidates[p >> 3] & bit)) continue
+      const offset = p * pieceLength
+      const bytes = buf.subarray(0, Math.max(0, Math.min(pieceLength, size - offset)))
+      if (!bytes.length || h.read(bytes, { at: offset }) !== bytes.length) continue
+      const digest = sha1(bytes)
+      let same = true
+      for (let i = 0; i < 20 && same; i++) same = digest[i] === hashes[p * 20 + i]
+      if (same) found[p >> 3] |= bit
+    }
+    return found
   },
   write ({ name, offset, bytes }) {
     const h = handleOf(name)

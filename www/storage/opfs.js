@@ -59,6 +59,9 @@ export async function open (infoHashHex, totalLength, pieceCount = 0) {
     writePiece: (piece, offset, bytes, snapshot) =>
       call('writePiece', { name, piece, offset, bytes, snapshot }, transferable(bytes)),
     saveResume: (snapshot, stored) => call('saveResume', { name, snapshot, stored }),
+    /** Hashes the pieces already in the file (those set in `candidates`, or all) against
+     * the torrent's `hashes` in the worker; resolves to the bitfield of those that match. */
+    check: (pieceLength, hashes, candidates = null) => call('check', { name, pieceLength, hashes, candidates }),
     read: (offset, length) => call('read', { name, offset, length }),
     close: () => call('close', { name }),
     delete: () => call('delete', { name })
@@ -66,3 +69,5 @@ export async function open (infoHashHex, totalLength, pieceCount = 0) {
 }
 
 export const kind = 'opfs'
+/** Data outlives the page: a torrent added again checks what its file already holds. */
+export const persistent = true

@@ -12,6 +12,7 @@ const CONFIRM_MS = 4000
 function stateWord (info, stats) {
   if (info.paused) return 'paused'
   if (!info.hasMetadata) return 'metadata'
+  if (info.checking) return 'checking'
   if (stats.complete) return 'seeding'
   return 'downloading'
 }
@@ -19,6 +20,7 @@ function stateWord (info, stats) {
 const STATE_TEXT = {
   paused: 'Paused',
   metadata: 'Getting the file list from peers…',
+  checking: 'Checking the data on disk…',
   seeding: 'Seeding',
   downloading: 'Downloading'
 }
