@@ -80,7 +80,7 @@ export class Pump extends EventTarget {
    */
   static async start ({ trackers = [], storage = opfs.available() ? opfs : memory, role = 'main', db = idb.torrentList(role), rtcConfig = defaultRtcConfig(), restore = true } = {}) {
     await init()
-    const pump = new Pump({ trackers, storage, db, rtcConfig })
+    const pump = new Pump({ trackers, storage, db, rtcConfig, role })
     pumps.dispatchEvent(new CustomEvent('pump', { detail: pump }))
     if (restore && db) {
       if (await claimSavedTorrents(role)) await pump.#restore()
@@ -92,6 +92,7 @@ export class Pump extends EventTarget {
   #core
   #storage
   #db
+  #role
   #trackerUrls
   #trackers
   #rtc
@@ -101,8 +102,9 @@ export class Pump extends EventTarget {
   #timer = null
   #timerAt
 
-  constructor ({ trackers, storage, db, rtcConfig }) {
+  constructor ({ trackers, storage, db, rtcConfig, role = 'main' }) {
     super()
+    this.#role = role
     this.#storage = storage
     /** 'opfs', 'memory' or another storage's kind. */
     this.storageKind = storage.kind || 'custom'
@@ -571,7 +573,10 @@ export class Pump extends EventTarget {
     wakeReaders(t)
   }
 
-  /** Removes a torrent; `deleteData` also deletes its pieces from storage. */
+  /**
+   * Removes a torrent; `deleteData` also deletes its pieces from storage, unless another page
+   * role (the kiosk beside the main page) still lists the torrent: they share its file.
+   */
   async remove (id, { deleteData = false } = {}) {
     const t = this.#need(id)
     const info = t.info || this.#core.info(id)
@@ -585,6 +590,7 @@ export class Pump extends EventTarget {
     if (this.#db) await this.#db.remove(info.infoHash).catch(() => {})
     if (t.store) {
       const store = await t.store.catch(() => null)
+      if (deleteData && this.#storage.persistent && (await idb.otherRolesHolding(info.infoHash, this.#role).catch(() => [])).length) deleteData = false
       await (deleteData ? store?.delete() : store?.close())?.catch(() => {})
     }
     this.#emit('removed', { id })

@@ -1,10 +1,11 @@
 // Data already on disk is not downloaded twice: a torrent removed without its data and added
 // again by magnet is checked (its pieces hashed in the storage worker) and completes from disk,
-// fetching only what is missing or damaged.
+// fetching only what is missing or damaged. And the kiosk and the main page, which keep
+// separate torrent lists but share piece files by info hash, do not delete each other's data.
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, pagePeer, waitComplete, fileSha256, seedGenerated } from './harness.mjs'
+import { startServer, pagePeer, exposePump, waitComplete, fileSha256, seedGenerated } from './harness.mjs'
 
 const MiB = 1 << 20
 let server
@@ -108,5 +109,45 @@ test('a damaged piece on disk is the only one fetched again', { timeout: 300000 
   assert.equal(again.downloaded, pieceLength, 'exactly one piece is downloaded')
   assert.equal(await fileSha256(leecher, again.id, 0), seeded.sha256)
   await leecher.run((pump, id) => pump.remove(id), again.id)
+  assert.deepEqual(leecher.errors, [])
+})
+
+test('removing with its data in one page role keeps the copy another role lists', { timeout: 300000 }, async () => {
+  // The kiosk role adds the torrent over the main page's kept file (checked, not fetched)...
+  const kiosk = await leecher.run(async (_, magnet) => {
+    const { Pump } = await import('/pump.js')
+    const k = await Pump.start({ role: 'kiosk', restore: false })
+    const id = k.addMagnet(magnet)
+    await new Promise(resolve => k.addEventListener('complete', resolve, { once: true }))
+    const { torrentList } = await import('/storage/idb.js')
+    while (!await torrentList('kiosk').get(k.info(id).infoHash)) await new Promise(resolve => setTimeout(resolve, 50))
+    k.close()
+    return { downloaded: k.stats(id).downloaded }
+  }, seeded.magnet)
+  assert.equal(kiosk.downloaded, 0, 'the kiosk role found every piece on disk')
+
+  // ...then a reload (the kiosk's pump lets go of the file), and the main page adds it too
+  // and removes it with its data.
+  await leecher.page.reload()
+  await leecher.page.waitForSelector('body[data-ready="true"]')
+  await exposePump(leecher.page)
+  assert.equal(await leecher.run(pump => pump.list().length), 0, 'the main page lists nothing')
+  const main = await addAndComplete(seeded.magnet)
+  assert.equal(main.downloaded, 0)
+  await leecher.run((pump, id) => pump.remove(id, { deleteData: true }), main.id)
+  assert.equal(await onDisk(seeded.infoHash), 6 * MiB, 'the kiosk\'s copy is still on disk')
+
+  // The kiosk role restores it from disk whole, and deleting it there deletes the file.
+  const back = await leecher.run(async (_, hash) => {
+    const { Pump } = await import('/pump.js')
+    window.__kiosk = await Pump.start({ role: 'kiosk' })
+    const t = window.__kiosk.list().find(t => t.info.infoHash === hash)
+    return t && { id: t.id, complete: t.stats.complete }
+  }, seeded.infoHash)
+  assert.equal(back?.complete, true, 'the kiosk role restores the torrent complete')
+  const kioskRun = (fn, arg) => leecher.page.evaluate(async ([src, a]) => (0, eval)(`(${src})`)(window.__kiosk, a), [fn.toString(), arg])
+  assert.equal(await fileSha256({ run: kioskRun }, back.id, 0), seeded.sha256)
+  await kioskRun((k, id) => k.remove(id, { deleteData: true }), back.id)
+  assert.equal(await onDisk(seeded.infoHash), null, 'with no role listing it, the data is deleted')
   assert.deepEqual(leecher.errors, [])
 })

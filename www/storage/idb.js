@@ -8,6 +8,7 @@ const STORE = 'torrents'
 
 /** The database of a role's list: the main page's keeps the name it always had. */
 const dbName = role => role === 'main' ? 'peerpage-torrents' : `peerpage-torrents-${role}`
+const roleOf = name => name === 'peerpage-torrents' ? 'main' : name.match(/^peerpage-torrents-([a-z][a-z0-9-]*)$/)?.[1]
 
 const lists = new Map()
 
@@ -49,4 +50,19 @@ export function torrentList (role = 'main') {
   }
   lists.set(role, saved)
   return saved
+}
+
+/**
+ * The page roles other than `role` whose saved list holds `infoHash`. Piece files are shared
+ * by info hash between roles (one copy on disk, checked when another role adds the torrent),
+ * so a role deletes a torrent's data only when no other role keeps it.
+ */
+export async function otherRolesHolding (infoHash, role) {
+  const names = indexedDB.databases ? (await indexedDB.databases()).map(d => d.name) : [dbName('main'), dbName('kiosk')]
+  const roles = names.map(roleOf).filter(r => r && r !== role)
+  const holding = []
+  for (const other of new Set(roles)) {
+    if (await torrentList(other).get(infoHash).catch(() => null)) holding.push(other)
+  }
+  return holding
 }
