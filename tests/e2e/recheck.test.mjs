@@ -3,28 +3,21 @@
 // fetching only what is missing or damaged. And the kiosk and the main page, which keep
 // separate torrent lists but share piece files by info hash, do not delete each other's data.
 
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, pagePeer, exposePump, waitComplete, fileSha256, seedGenerated } from './harness.mjs'
+import { exposePump, waitComplete, fileSha256, seedGenerated } from './harness.mjs'
+import { useRig } from './rig.mjs'
 
 const MiB = 1 << 20
-let server
 let seeded
-const peers = []
 let leecher
-
-before(async () => {
-  server = await startServer()
-  const seeder = await pagePeer(server)
-  peers.push(seeder)
-  seeded = await seedGenerated(seeder, { size: 6 * MiB, name: 'again.bin' })
-  leecher = await pagePeer(server)
-  peers.push(leecher)
-})
-
-after(async () => {
-  for (const p of peers) await p.close().catch(() => {})
-  await server?.close()
+// One seeder and one leecher page for the file's tests, which build on each other.
+useRig({
+  setup: async rig => {
+    const seeder = await rig.pagePeer()
+    seeded = await seedGenerated(seeder, { size: 6 * MiB, name: 'again.bin' })
+    leecher = await rig.pagePeer()
+  }
 })
 
 /**
@@ -32,8 +25,8 @@ after(async () => {
  * the core's downloaded bytes, pieces written to storage, whether the core held its requests
  * until the check, and what the check found.
  */
-async function addAndComplete (magnet, { run = leecher.run, page = leecher.page } = {}) {
-  const id = await run(async (pump, magnet) => {
+async function addAndComplete (magnet) {
+  const id = await leecher.run(async (pump, magnet) => {
     const seen = { stored: [], checkingAtMetadata: null, shownChecking: false, checked: null }
     window.__seen = seen
     let id
@@ -50,8 +43,8 @@ async function addAndComplete (magnet, { run = leecher.run, page = leecher.page 
     id = pump.addMagnet(magnet)
     return id
   }, magnet)
-  await waitComplete(page, id)
-  const seen = await run((pump, id) => ({ ...window.__seen, downloaded: pump.stats(id).downloaded, pieceLength: pump.info(id).pieceLength, checkingNow: pump.info(id).checking }), id)
+  await waitComplete(leecher.page, id)
+  const seen = await leecher.run((pump, id) => ({ ...window.__seen, downloaded: pump.stats(id).downloaded, pieceLength: pump.info(id).pieceLength, checkingNow: pump.info(id).checking }), id)
   assert.equal(seen.checkingAtMetadata, true, 'nothing is asked for until storage is checked')
   assert.equal(seen.checkingNow, false)
   console.log(`checked ${seen.checked} pieces on disk, downloaded ${seen.downloaded} bytes; the list showed "checking": ${seen.shownChecking}`)
