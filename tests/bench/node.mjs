@@ -54,6 +54,6 @@ export async function nodeBenchmarks (root) {
   noble.hashes.sha256 = sha256
   noble.hashes.hmacSha256 = (key, msg) => hmac(sha256, key, msg)
   rows.push(...await curveRows('Node', { pp, tiny, noble }))
-  rows.push(...await psbtRows('Node', { pp, bitcoin, bip32: BIP32Factory(tiny), bip39 }))
+  rows.push(...await psbtRows('Node', { pp, bitcoin, ecc: tiny, bip32: BIP32Factory(tiny), bip39 }))
   return rows
 }

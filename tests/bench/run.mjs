@@ -97,8 +97,6 @@ if (walletOnly) {
 if (wantMicro) {
   const { nodeBenchmarks } = await import('./node.mjs')
   const rows = [...await nodeBenchmarks(root)]
-  const { psbtBenchmarks } = await import('./psbt.mjs')
-  rows.push(...await psbtBenchmarks(root))
   const { coreSwarmBenchmarks } = await import('./core-swarm.mjs')
   rows.push(...await coreSwarmBenchmarks(root))
   if (!flag('--node-only')) {
