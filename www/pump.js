@@ -454,19 +454,26 @@ export class Pump extends EventTarget {
     // The core counts as verified exactly the pieces on disk: none when storage kept no record.
     const snapshot = store?.resume?.snapshot ?? rec.snapshot
     const onDisk = store?.resume?.stored ?? new Uint8Array(Math.ceil((rec.pieceCount ?? 0) / 8))
+    // A magnet saved before its metadata came is checked once it comes, as when it was added
+    // (its file may hold data kept from an earlier download).
+    const checking = rec.length == null && !!this.#storage.persistent
+    const held = id => {
+      if (checking) this.#core.startCheck(id)
+      return id
+    }
     let id
     try {
-      id = this.#input(c => c.addResume(snapshot, now(), onDisk), { quiet: false })
+      id = this.#input(c => held(c.addResume(snapshot, now(), onDisk)), { quiet: false })
     } catch (err) {
       // A magnet saved before its metadata came: join again by its link.
       try {
-        id = this.#input(c => c.addMagnet(rec.magnet, now()), { quiet: false })
+        id = this.#input(c => held(c.addMagnet(rec.magnet, now())), { quiet: false })
       } catch {
         this.#db.remove(rec.infoHash).catch(() => {})
         throw err
       }
     }
-    const t = this.#track(id, { ...rec, store })
+    const t = this.#track(id, { ...rec, store, checking })
     if (t.info) t.stored.bytes.set(onDisk.subarray(0, t.stored.bytes.length))
     if (rec.paused) this.#input(c => c.pause(id, now()))
     this.#save(id)
