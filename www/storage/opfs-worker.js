@@ -11,6 +11,7 @@ const MAGIC = 0x50505231 // "PPR1"
 let dir = null
 let flushTimer = null
 let wasm = null // the core's module, loaded on the first check only
+const CHECK_SLICE = 32 << 20 // bytes hashed between turns for other messages
 
 /** The wasm core's SHA-1 (hashing stays in wasm, here beside the bytes). */
 function coreSha1 () {
@@ -141,9 +142,15 @@ const ops = {
     const count = hashes.length / 20
     const found = new Uint8Array(Math.ceil(count / 8))
     const buf = new Uint8Array(pieceLength)
+    let sinceYield = 0
     for (let p = 0; p < count; p++) {
       const bit = 0x80 >> (p & 7)
       if (candidates && !(candidates[p >> 3] & bit)) continue
+      // Other torrents' reads and writes go on between slices of a long check.
+      if ((sinceYield += pieceLength) >= CHECK_SLICE) {
+        sinceYield = 0
+        await new Promise(resolve => setTimeout(resolve, 0))
+      }
       const offset = p * pieceLength
       const bytes = buf.subarray(0, Math.max(0, Math.min(pieceLength, size - offset)))
       if (!bytes.length || h.read(bytes, { at: offset }) !== bytes.length) continue
