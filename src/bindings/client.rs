@@ -10,6 +10,7 @@ use crate::swarm::Priority;
 use crate::time::Instant;
 use js_sys::{Object, Reflect, Uint8Array};
 use serde::Serialize;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// An argument JS got wrong (a length, a name).
@@ -125,20 +126,48 @@ struct TrackerView {
     last_error: Option<String>,
 }
 
+thread_local! {
+    /// JS strings of output keys and types, each made once: a Rust str becomes a JS string
+    /// through TextDecoder, and every output (one per channel message, piece, event) names
+    /// three or four.
+    static NAMES: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The index of `name` in [`NAMES`], added on first use.
+fn name_index(name: &'static str) -> usize {
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        names.iter().position(|(n, _)| *n == name).unwrap_or_else(|| {
+            names.push((name, JsValue::from_str(name)));
+            names.len() - 1
+        })
+    })
+}
+
+/// Sets `object[key] = value`, or the name `value_name` when given.
+fn set_named(object: &Object, key: &'static str, value: &JsValue, value_name: Option<&'static str>) {
+    let k = name_index(key);
+    let v = value_name.map(name_index);
+    NAMES.with(|names| {
+        let names = names.borrow();
+        let _ = Reflect::set(object, &names[k].1, v.map_or(value, |v| &names[v].1));
+    });
+}
+
 /// A small output object: `{type, ...fields}`.
 struct Out(Object);
 
 impl Out {
-    fn new(kind: &str) -> Out {
+    fn new(kind: &'static str) -> Out {
         let o = Object::new();
-        let _ = Reflect::set(&o, &"type".into(), &kind.into());
+        set_named(&o, "type", &JsValue::UNDEFINED, Some(kind));
         Out(o)
     }
-    fn set(self, key: &str, value: impl Into<JsValue>) -> Out {
-        let _ = Reflect::set(&self.0, &key.into(), &value.into());
+    fn set(self, key: &'static str, value: impl Into<JsValue>) -> Out {
+        set_named(&self.0, key, &value.into(), None);
         self
     }
-    fn bytes(self, key: &str, bytes: &[u8]) -> Out {
+    fn bytes(self, key: &'static str, bytes: &[u8]) -> Out {
         let value: JsValue = Uint8Array::from(bytes).into();
         self.set(key, value)
     }
