@@ -1,8 +1,8 @@
 // The OPFS side of opfs.js: synchronous access handles exist only in workers, and they are
 // the fastest way to put pieces on disk without blocking the page. One worker serves every
 // torrent; each torrent is one file under pieces/ named by its info hash, plus a resume file
-// (<hash>.resume) rewritten right after each piece: the core's resume snapshot and the
-// bitfield of pieces on disk. Writing both in one synchronous step here is what keeps a
+// (<hash>.resume) rewritten right after each batch of pieces: the core's resume snapshot and
+// the bitfield of pieces on disk. Writing both in one synchronous step here is what keeps a
 // reload from losing a stored piece (an IndexedDB commit from the page would race it).
 
 const handles = new Map() // name -> FileSystemSyncAccessHandle
@@ -115,12 +115,14 @@ const ops = {
     resumes.set(name, { handle: rh, stored, snapshot: saved?.snapshot ?? null })
     return { fresh, resume: saved && saved.stored.length === bits ? saved : null }
   },
-  /** A verified piece: its bytes, then at once the resume record that counts it (with a new
-   * snapshot, or the last one). */
-  writePiece ({ name, piece, offset, bytes, snapshot }) {
-    ops.write({ name, offset, bytes })
-    const r = resumes.get(name)
-    r.stored[piece >> 3] |= 0x80 >> (piece & 7)
+  /** Verified pieces: their bytes, then at once the resume record that counts them (with a
+   * new snapshot, or the last one). */
+  writePieces ({ name, pieces, snapshot }) {
+    for (const { piece, offset, bytes } of pieces) {
+      ops.write({ name, offset, bytes })
+      const r = resumes.get(name)
+      r.stored[piece >> 3] |= 0x80 >> (piece & 7)
+    }
     writeResume(name, snapshot)
   },
   /** A new resume record; `stored` replaces the bitfield of pieces on disk when given. */

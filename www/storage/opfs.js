@@ -41,6 +41,13 @@ export function available () {
 // the caller must not use them afterwards.
 const transferable = bytes => bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : []
 
+// Verified pieces go to the worker in batches of up to BATCH_BYTES, or whatever came within
+// BATCH_MS: each message wakes the worker, and each write rewrites the resume record (the
+// core's snapshot, ~20 bytes per piece of the torrent), so a batch of 64 KiB pieces costs one
+// of each instead of one per piece.
+const BATCH_BYTES = 1 << 20
+const BATCH_MS = 50
+
 /**
  * Opens (creating if needed) the file of one torrent of `totalLength` bytes in `pieceCount`
  * pieces. `store.fresh` is true when no data of this torrent was on disk; `store.resume` is
@@ -49,22 +56,43 @@ const transferable = bytes => bytes.byteOffset === 0 && bytes.byteLength === byt
 export async function open (infoHashHex, totalLength, pieceCount = 0) {
   const name = infoHashHex
   const { fresh, resume } = await call('open', { name, length: totalLength, pieceCount })
+  let batch = null // {pieces: [{piece, offset, bytes}], snapshot, size, timer, done, resolve, reject}
+  const flush = () => {
+    const b = batch
+    if (!b) return
+    batch = null
+    clearTimeout(b.timer)
+    call('writePieces', { name, pieces: b.pieces, snapshot: b.snapshot }, b.pieces.flatMap(p => transferable(p.bytes)))
+      .then(b.resolve, b.reject)
+  }
   return {
     name,
     fresh,
     resume,
     write: (offset, bytes) => call('write', { name, offset, bytes }, transferable(bytes)),
     /** Writes a verified piece and, in the same step, the resume record that counts it;
-     * `snapshot` is needed once, then only when it changes. */
-    writePiece: (piece, offset, bytes, snapshot) =>
-      call('writePiece', { name, piece, offset, bytes, snapshot }, transferable(bytes)),
-    saveResume: (snapshot, stored) => call('saveResume', { name, snapshot, stored }),
+     * `snapshot` is needed once, then only when it changes. Resolves once its batch is on
+     * disk. */
+    writePiece: (piece, offset, bytes, snapshot) => {
+      if (!batch) {
+        batch = { pieces: [], snapshot: undefined, size: 0, timer: setTimeout(flush, BATCH_MS) }
+        batch.done = new Promise((resolve, reject) => Object.assign(batch, { resolve, reject }))
+      }
+      const b = batch
+      b.pieces.push({ piece, offset, bytes })
+      if (snapshot) b.snapshot = snapshot
+      b.size += bytes.length
+      if (b.size >= BATCH_BYTES) flush()
+      return b.done
+    },
+    // The worker takes messages in order: pieces still batched go first.
+    saveResume: (snapshot, stored) => { flush(); return call('saveResume', { name, snapshot, stored }) },
     /** Hashes the pieces already in the file (those set in `candidates`, or all) against
      * the torrent's `hashes` in the worker; resolves to the bitfield of those that match. */
-    check: (pieceLength, hashes, candidates = null) => call('check', { name, pieceLength, hashes, candidates }),
+    check: (pieceLength, hashes, candidates = null) => { flush(); return call('check', { name, pieceLength, hashes, candidates }) },
     read: (offset, length) => call('read', { name, offset, length }),
-    close: () => call('close', { name }),
-    delete: () => call('delete', { name })
+    close: () => { flush(); return call('close', { name }) },
+    delete: () => { flush(); return call('delete', { name }) }
   }
 }
 
