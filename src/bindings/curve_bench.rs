@@ -3,7 +3,6 @@
 //! its keys live in a `Wallet`. They take keys from the caller and return only signatures.
 
 use crate::wallet::sign::{ecdsa_sign, schnorr_sign, schnorr_verify, NonceMode};
-use k256::ecdsa::signature::hazmat::PrehashVerifier;
 use wasm_bindgen::prelude::*;
 
 fn bad(what: &str) -> JsValue {
@@ -25,10 +24,10 @@ pub fn bench_ecdsa_sign(secret: &[u8], digest: &[u8], low_r: bool) -> Result<Vec
 /// Verifies a 64-byte compact ECDSA signature under a SEC1 public key.
 #[wasm_bindgen(js_name = benchEcdsaVerify)]
 pub fn bench_ecdsa_verify(public: &[u8], digest: &[u8], sig: &[u8]) -> bool {
-    let (Ok(key), Ok(sig)) = (k256::ecdsa::VerifyingKey::from_sec1_bytes(public), k256::ecdsa::Signature::from_slice(sig)) else {
+    let (Ok(key), Ok(sig), Ok(digest)) = (k256::PublicKey::from_sec1_bytes(public), k256::ecdsa::Signature::from_slice(sig), <&[u8; 32]>::try_from(digest)) else {
         return false;
     };
-    key.verify_prehash(digest, &sig).is_ok()
+    crate::btc::ecverify::ecdsa_verify_prehash(key.as_affine(), digest, &sig)
 }
 
 /// BIP-340 signature of a 32-byte message with 32 bytes of auxiliary randomness.

@@ -15,7 +15,6 @@ use super::psbt::taproot::output_key;
 use super::sighash::{tapleaf_hash, SighashCache, TaprootSpend};
 use super::tx::TxOut;
 use super::script::{next_instruction, Instruction};
-use k256::ecdsa::signature::hazmat::PrehashVerifier;
 use k256::PublicKey;
 
 /// What the interpreter concluded about one input.
@@ -623,7 +622,7 @@ impl Exec<'_, '_, '_, '_, '_> {
     fn verify_ecdsa(&self, key: &[u8], sig: &PreparedSig) -> Res<bool> {
         self.check_pubkey(key)?;
         Ok(PublicKey::from_sec1_bytes(key)
-            .map(|k| k256::ecdsa::VerifyingKey::from(&k).verify_prehash(&sig.digest, &sig.der).is_ok())
+            .map(|k| super::ecverify::ecdsa_verify_prehash(k.as_affine(), &sig.digest, &sig.der))
             .unwrap_or(false))
     }
 
@@ -729,9 +728,11 @@ fn check_schnorr(
         return invalid("taproot hash type other than DEFAULT or ALL");
     }
     let digest = msg(cache, hash_type).map_err(|_| Verdict::Invalid("taproot signature hash failed"))?;
-    let Ok(vk) = k256::schnorr::VerifyingKey::from_bytes(key) else { return invalid("taproot key not on the curve") };
-    let Ok(s) = k256::schnorr::Signature::try_from(raw) else { return Ok(false) };
-    Ok(vk.verify_raw(&digest, &s).is_ok())
+    if k256::schnorr::VerifyingKey::from_bytes(key).is_err() {
+        return invalid("taproot key not on the curve");
+    }
+    // r ≥ p or s ≥ n is a signature that fails, not an error.
+    Ok(super::ecverify::schnorr_verify(key, &digest, raw))
 }
 
 fn contains_push(script: &[u8], data: &[u8]) -> bool {

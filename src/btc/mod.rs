@@ -7,6 +7,7 @@ pub mod amount;
 pub mod base58;
 pub mod bech32;
 pub mod bip21;
+pub mod ecverify;
 pub mod encoding;
 pub mod hash;
 pub mod interpreter;

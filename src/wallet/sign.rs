@@ -4,7 +4,7 @@
 
 use super::error::WalletError;
 use crate::btc::hash::tagged_hash;
-use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
+use k256::ecdsa::{RecoveryId, Signature};
 use k256::elliptic_curve::ops::Reduce;
 use k256::elliptic_curve::point::AffineCoordinates;
 use k256::elliptic_curve::ops::Invert;
@@ -116,12 +116,8 @@ fn blinded_inverse(k: &Scalar, drbg: &mut HmacDrbg<Sha256>) -> Option<Zeroizing<
 /// Checks a DER ECDSA signature (without sighash byte) over `digest`, as Core's
 /// interpreter would after BIP-66: strict DER and, per BIP-146 policy, low S.
 pub fn ecdsa_verify(key: &PublicKey, digest: &[u8; 32], der: &[u8]) -> bool {
-    use k256::ecdsa::signature::hazmat::PrehashVerifier;
     let Ok(sig) = Signature::from_der(der) else { return false };
-    if sig.normalize_s().is_some() {
-        return false;
-    }
-    VerifyingKey::from(key).verify_prehash(digest, &sig).is_ok()
+    crate::btc::ecverify::ecdsa_verify_prehash(key.as_affine(), digest, &sig)
 }
 
 /// The BIP-341 tweak of an internal key: t = hash_TapTweak(x(P) ‖ merkle_root), where the
@@ -202,7 +198,5 @@ pub fn taproot_key_sign(
 /// BIP-340 verification of a 64-byte signature under an x-only key. Any malformed part
 /// (key not on the curve, r ≥ p, s ≥ n) is simply a failed verification.
 pub fn schnorr_verify(x_only: &[u8], msg: &[u8], sig: &[u8]) -> bool {
-    let Ok(key) = k256::schnorr::VerifyingKey::from_bytes(x_only) else { return false };
-    let Ok(sig) = k256::schnorr::Signature::try_from(sig) else { return false };
-    key.verify_raw(msg, &sig).is_ok()
+    crate::btc::ecverify::schnorr_verify(x_only, msg, sig)
 }

@@ -61,19 +61,15 @@ pub fn script_code(input: &Input, spk: &[u8], pk: &[u8]) -> Result<Option<Script
 
 /// Strict DER (BIP-66) with low S (BIP-146 policy) over `digest` by `pk`.
 fn ecdsa_ok(pk: &[u8], digest: &[u8; 32], der: &[u8]) -> bool {
-    use k256::ecdsa::signature::hazmat::PrehashVerifier;
-    let (Ok(key), Ok(sig)) = (k256::ecdsa::VerifyingKey::from_sec1_bytes(pk), k256::ecdsa::Signature::from_der(der)) else {
+    let (Ok(key), Ok(sig)) = (k256::PublicKey::from_sec1_bytes(pk), k256::ecdsa::Signature::from_der(der)) else {
         return false;
     };
-    sig.normalize_s().is_none() && key.verify_prehash(digest, &sig).is_ok()
+    crate::btc::ecverify::ecdsa_verify_prehash(key.as_affine(), digest, &sig)
 }
 
 /// BIP-340 over `digest` by x-only `x`.
 fn schnorr_ok(x: &[u8], digest: &[u8; 32], sig: &[u8]) -> bool {
-    let (Ok(key), Ok(sig)) = (k256::schnorr::VerifyingKey::from_bytes(x), k256::schnorr::Signature::try_from(sig)) else {
-        return false;
-    };
-    key.verify_raw(digest, &sig).is_ok()
+    crate::btc::ecverify::schnorr_verify(x, digest, sig)
 }
 
 /// A taproot signature's sighash byte: 64 bytes means SIGHASH_DEFAULT; 65 with a 0x00 byte
