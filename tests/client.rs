@@ -9,4 +9,5 @@ mod client {
     pub mod net;
     mod scenarios;
     mod units;
+    mod wants;
 }

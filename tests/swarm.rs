@@ -6,4 +6,5 @@ mod swarm {
     mod limits;
     mod scenarios;
     mod units;
+    mod wants;
 }

@@ -52,6 +52,8 @@ struct Entry {
     /// Web seeds from outside the metadata (a magnet's `ws=`).
     extra_web_seeds: Vec<String>,
     paused: bool,
+    /// Every wanted piece was verified when the trackers were last refreshed.
+    done: bool,
 }
 
 impl Entry {
@@ -128,6 +130,7 @@ impl Client {
             display_name: None,
             extra_web_seeds: Vec::new(),
             paused: false,
+            done: false,
         };
         let id = self.engine.add_metainfo(meta, have)?;
         let left = self.left(id);
@@ -161,6 +164,7 @@ impl Client {
             display_name: magnet.name.clone(),
             extra_web_seeds: magnet.web_seeds.clone(),
             paused: false,
+            done: false,
         };
         self.register(id, entry, None, now);
         Ok(id)
@@ -235,6 +239,9 @@ impl Client {
             s.set_file_priority(file, priority);
         }
         self.drain_engine(None);
+        // Un-skipping a file of a done torrent makes it want peers again (no clock here: the
+        // announce is due at once and the caller's next timer sends it).
+        self.refresh_trackers();
         Ok(())
     }
 
@@ -245,6 +252,7 @@ impl Client {
             s.set_stream_window(offset, length);
         }
         self.drain_engine(None);
+        self.refresh_trackers();
         Ok(())
     }
 
@@ -410,7 +418,7 @@ impl Client {
     }
 
     fn left(&self, id: TorrentId) -> Option<u64> {
-        self.engine.swarm(id)?.bytes_left()
+        self.engine.swarm(id)?.bytes_missing()
     }
 
     /// Moves engine outputs to the queue. Tracker-relevant events (metadata, completion,
@@ -425,7 +433,10 @@ impl Client {
                     None
                 }
                 Output::Event(Event::Complete(torrent)) => {
-                    if let (Some(now), Some(hash)) = (now, self.torrents.get(torrent).map(|e| e.info_hash)) {
+                    // `completed` only once every piece is here (libtorrent's rule): a peer
+                    // that skipped files is not a seed, and trackers never take it back.
+                    let seed = self.engine.swarm(*torrent).is_some_and(|s| s.have().is_complete());
+                    if let (Some(now), Some(hash), true) = (now, self.torrents.get(torrent).map(|e| e.info_hash), seed) {
                         self.refresh_trackers();
                         self.trackers.completed(hash, now);
                     }
@@ -463,10 +474,16 @@ impl Client {
     /// every input and timer, so it reads running counters and copies nothing.
     fn refresh_trackers(&mut self) {
         let room = self.engine.max_connections().saturating_sub(self.engine.peer_count() + self.conns.len());
-        for (&id, entry) in self.torrents.iter() {
+        for (&id, entry) in self.torrents.iter_mut() {
             let Some(swarm) = self.engine.swarm(id) else { continue };
             let stats = swarm.stats();
             let complete = swarm.is_complete();
+            // Done, then wanting more (a file un-skipped, a piece lost): find peers now
+            // rather than at the tracker's interval, whatever peers we still have.
+            if entry.done && !complete && !entry.paused {
+                self.trackers.announce_soon(entry.info_hash);
+            }
+            entry.done = complete;
             // A seed whose every tracker counts no leechers has no one to offer to; another
             // seed would only connect to part again.
             let idle_seed = complete && self.trackers.reports_no_leechers(entry.info_hash);
@@ -475,7 +492,7 @@ impl Client {
             } else {
                 TARGET_PEERS.saturating_sub(stats.peers as usize + self.conns.count_for(id)).min(room)
             };
-            self.trackers.set_progress(entry.info_hash, stats.uploaded, stats.downloaded, swarm.bytes_left());
+            self.trackers.set_progress(entry.info_hash, stats.uploaded, stats.downloaded, swarm.bytes_missing());
             self.trackers.set_wanted_offers(entry.info_hash, wanted);
             self.trackers.set_hungry(entry.info_hash, !entry.paused && !complete && stats.peers == 0);
         }

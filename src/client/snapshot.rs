@@ -120,7 +120,7 @@ impl Client {
             let have = Bitfield::from_wire(have, meta.layout.piece_count()).map_err(|_| ClientError::BadSnapshot)?;
             self.engine.add_metainfo(meta, Some(have))?
         };
-        let entry = Entry { info_hash, tiers, display_name: magnet.name, extra_web_seeds, paused };
+        let entry = Entry { info_hash, tiers, display_name: magnet.name, extra_web_seeds, paused, done: false };
         if paused {
             self.engine.set_paused(id, true)?;
         }

@@ -1,7 +1,7 @@
 //! What the user and storage change from outside: pause, rate limits, extra web seeds, a
 //! piece storage lost, pieces storage already held (a check of data on disk).
 
-use super::{PeerKey, Swarm, SwarmOutput};
+use super::{PeerKey, Swarm};
 use crate::piece::Bitfield;
 use crate::wire::Message;
 
@@ -58,7 +58,7 @@ impl Swarm {
         if !self.unmark_have(piece) {
             return;
         }
-        self.complete_sent = false;
+        self.check_done();
         let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
         for key in keys {
             let Some(peer) = self.peers.get_mut(&key) else { continue };
@@ -108,9 +108,8 @@ impl Swarm {
         for &key in &keys {
             self.update_interest(key);
         }
-        if added && !self.complete_sent && self.is_complete() {
-            self.complete_sent = true;
-            self.emit(SwarmOutput::Complete);
+        if added {
+            self.check_done();
         }
         let now = self.clock;
         self.fill_all_requests(now);

@@ -124,6 +124,7 @@ impl Swarm {
                         self.picker.add_have(index);
                     }
                     self.update_interest(key);
+                    self.close_if_both_done(key);
                 }
                 None => {
                     if peer.early_haves.len() < 1 << 16 {
@@ -166,6 +167,7 @@ impl Swarm {
             peer.have = Some(have);
         }
         self.update_interest(key);
+        self.close_if_both_done(key);
     }
 
     /// BEP 3: tell the peer whether it has anything we want.

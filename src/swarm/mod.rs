@@ -190,7 +190,8 @@ pub struct Swarm {
     next_choke: Option<Instant>,
     optimistic: Option<(PeerKey, Instant)>,
     stats: SwarmStats,
-    complete_sent: bool,
+    /// Every wanted piece was verified when last checked (`Complete` went out then).
+    done: bool,
     web_seeds: Vec<webseed::WebSeed>,
     pending_gets: VecMap<u64, webseed::PendingGet>,
     /// Pieces being fetched from a web seed: their buffer and requests still missing.
@@ -249,7 +250,7 @@ impl Swarm {
             next_choke: None,
             optimistic: None,
             stats: SwarmStats::default(),
-            complete_sent: false,
+            done: false,
             web_seeds: Vec::new(),
             pending_gets: VecMap::new(),
             web_buffers: VecMap::new(),
@@ -276,7 +277,7 @@ impl Swarm {
         self.stats.pieces_have = self.have.count();
         self.meta = Some(meta);
         self.recount_progress();
-        self.complete_sent = self.is_complete();
+        self.done = self.is_complete();
         self.rebuild_web_seeds();
     }
 
@@ -336,7 +337,7 @@ impl Swarm {
             .filter(|p| range.contains(p))
             .collect();
         self.reprioritize(range.clone(), |picker| picker.set_priority(range, priority, &shared));
-        self.fill_all_requests_now();
+        self.after_reprioritize();
     }
 
     /// Streaming: fetch the bytes `offset..offset+len` first, in order, plus the first and
@@ -370,7 +371,7 @@ impl Swarm {
         if seek {
             self.cancel_outside_window();
         }
-        self.fill_all_requests_now();
+        self.after_reprioritize();
     }
 
     /// Queues an output.

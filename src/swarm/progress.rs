@@ -85,6 +85,15 @@ impl Swarm {
         Some(self.progress.wanted - self.progress.have)
     }
 
+    /// Bytes of the whole torrent not verified yet, skipped files included: the `left` a
+    /// tracker gets (libtorrent and WebTorrent count it so), so a peer that finished only the
+    /// files it wanted is still counted as a leecher, not as a seed that will never return
+    /// to leeching in bittorrent-tracker's counts. `None` before the metadata.
+    pub fn bytes_missing(&self) -> Option<u64> {
+        let meta = self.meta.as_ref()?;
+        Some(meta.layout.total_len() - self.progress.have)
+    }
+
     /// Whether every wanted piece is verified (false before the metadata).
     pub fn is_complete(&self) -> bool {
         self.meta.is_some() && self.progress.have == self.progress.wanted

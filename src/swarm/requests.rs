@@ -228,16 +228,45 @@ impl Swarm {
             }
             self.update_interest(*key);
         }
-        if !self.complete_sent && self.is_complete() {
-            self.complete_sent = true;
+        self.check_done();
+    }
+
+    /// Says `Complete` when every wanted piece has become verified (again: un-skipping a
+    /// file or losing a piece makes the torrent undone) and closes links to seeds then:
+    /// neither side wants anything of the other.
+    pub(super) fn check_done(&mut self) {
+        let done = self.is_complete();
+        if done == self.done {
+            return;
+        }
+        self.done = done;
+        if done {
             self.emit(SwarmOutput::Complete);
-            // Seeds don't need seeds: close links to peers that have everything too.
+            let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
             for key in keys {
-                if self.peers.get(&key).is_some_and(|p| p.is_seed()) {
-                    self.close(key, "swarm.both-seeding");
-                }
+                self.close_if_both_done(key);
             }
         }
+    }
+
+    /// Closes the link to a seed while we want nothing more (libtorrent drops such
+    /// redundant links too; a seed met after we are done is closed when its pieces arrive).
+    pub(super) fn close_if_both_done(&mut self, key: PeerKey) {
+        if self.done && self.peers.get(&key).is_some_and(|p| p.is_seed()) {
+            self.close(key, "swarm.both-seeding");
+        }
+    }
+
+    /// File priorities or the streaming window changed: interest follows what each peer has
+    /// that we now want (a peer keeps choking us until we say interested), the torrent may
+    /// be done or undone, and pipelines refill.
+    pub(super) fn after_reprioritize(&mut self) {
+        let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
+        for key in keys {
+            self.update_interest(key);
+        }
+        self.check_done();
+        self.fill_all_requests_now();
     }
 
     /// Remembers what each contributor sent; a lone contributor gets a strike.

@@ -29,6 +29,10 @@ pub struct Announcer {
     pending: Option<AnnounceEvent>,
     stopped: bool,
     hungry: bool,
+    /// The torrent wants peers again: announce as soon as the spacing allows.
+    boost: bool,
+    /// `completed` went out (once per session, as libtorrent sends it).
+    completed_sent: bool,
     last_sent: Option<Instant>,
     /// `tracker id` to echo in later announces.
     pub tracker_id: Option<String>,
@@ -57,6 +61,8 @@ impl Announcer {
             pending: None,
             stopped: false,
             hungry: false,
+            boost: false,
+            completed_sent: false,
             last_sent: None,
             tracker_id: None,
             counts: None,
@@ -93,11 +99,34 @@ impl Announcer {
         }
     }
 
+    /// The torrent wants peers again (a file was un-skipped after it was done): announce,
+    /// with fresh offers, now or once [`MIN_INTERVAL`] (or the tracker's `min interval`) has
+    /// passed since the last announce, so toggling priorities cannot flood the tracker.
+    pub fn announce_soon(&mut self) {
+        if self.stopped {
+            return;
+        }
+        self.boost = true;
+        self.apply_boost();
+    }
+
+    fn apply_boost(&mut self) {
+        // An announce in flight: its reply reschedules, and the boost is applied then.
+        if !self.boost || self.awaiting_reply || self.pending.is_some() {
+            return;
+        }
+        if let (Some(next), Some(sent)) = (self.next_announce, self.last_sent) {
+            self.next_announce = Some(next.min(sent + self.min_interval.max(MIN_INTERVAL)));
+        }
+    }
+
     /// The socket closed: nothing to send until it is back. A pending `stopped` is dropped
     /// (the tracker removes a closed socket's peer from every swarm anyway).
     pub fn handle_disconnected(&mut self) {
         self.next_announce = None;
         self.awaiting_reply = false;
+        // Reconnecting announces at once anyway.
+        self.boost = false;
         if self.pending == Some(AnnounceEvent::Stopped) {
             self.pending = None;
         }
@@ -128,6 +157,7 @@ impl Announcer {
         self.answered = true;
         if self.pending.is_none() && !self.stopped {
             self.next_announce = Some(now + self.period());
+            self.apply_boost();
         }
     }
 
@@ -144,9 +174,9 @@ impl Announcer {
         }
     }
 
-    /// The download finished: tell the tracker now (once).
+    /// The download finished: tell the tracker now (once per session).
     pub fn completed(&mut self, now: Instant) {
-        if self.stopped {
+        if self.stopped || self.completed_sent {
             return;
         }
         self.pending = Some(AnnounceEvent::Completed);
@@ -191,6 +221,11 @@ impl Announcer {
             .or_else(|| (!self.started_sent).then_some(AnnounceEvent::Started));
         if event == Some(AnnounceEvent::Started) {
             self.started_sent = true;
+        }
+        self.completed_sent |= event == Some(AnnounceEvent::Completed);
+        // `completed` and `stopped` carry no offers: a boost waits for the next one.
+        if !matches!(event, Some(AnnounceEvent::Completed | AnnounceEvent::Stopped)) {
+            self.boost = false;
         }
         self.awaiting_reply = event != Some(AnnounceEvent::Stopped);
         self.last_sent = Some(now);

@@ -244,6 +244,16 @@ impl Trackers {
         }
     }
 
+    /// The torrent wants peers again (it was done and is not): announce to every tracker as
+    /// soon as [`Announcer::announce_soon`] allows.
+    pub fn announce_soon(&mut self, info_hash: InfoHash) {
+        for tracker in &mut self.trackers {
+            for entry in tracker.entries.iter_mut().filter(|e| e.info_hash == info_hash) {
+                entry.announcer.announce_soon();
+            }
+        }
+    }
+
     /// The download finished: `completed` to every tracker now.
     pub fn completed(&mut self, info_hash: InfoHash, now: Instant) {
         for tracker in &mut self.trackers {
@@ -452,11 +462,13 @@ impl Trackers {
         self.out.pop_front()
     }
 
-    /// Whether every tracker of a torrent reported its swarm has no leechers (false while
-    /// none announces it or one has not answered yet).
+    /// Whether every tracker of a torrent reported its swarm has no leechers but us (false
+    /// while none announces it or one has not answered yet). We count as a leecher there
+    /// while our `left` is above 0: a peer that finished only the files it wanted.
     pub fn reports_no_leechers(&self, info_hash: InfoHash) -> bool {
+        let us = u64::from(self.swarms.iter().any(|s| s.info_hash == info_hash && s.left.is_some_and(|l| l > 0)));
         let mut counts = self.trackers.iter().filter_map(|t| t.entries.iter().find(|e| e.info_hash == info_hash)).map(|e| e.announcer.counts).peekable();
-        counts.peek().is_some() && counts.all(|c| c.is_some_and(|(_, leechers)| leechers == 0))
+        counts.peek().is_some() && counts.all(|c| c.is_some_and(|(_, leechers)| leechers <= us))
     }
 
     /// Per-tracker state of a torrent, for the UI.

@@ -88,6 +88,18 @@ pub struct Net {
     /// Tracker texts relayed: offers and answers.
     pub relayed_offers: u32,
     pub relayed_answers: u32,
+    /// Every announce the tracker got (answers to offers aside).
+    pub announces: Vec<Announced>,
+}
+
+/// One announce as the tracker saw it.
+#[derive(Clone, Debug)]
+pub struct Announced {
+    pub at: u64,
+    pub node: usize,
+    pub event: Option<String>,
+    pub left: Option<u64>,
+    pub offers: usize,
 }
 
 impl Net {
@@ -104,6 +116,7 @@ impl Net {
             relay_turn: 0,
             relayed_offers: 0,
             relayed_answers: 0,
+            announces: Vec::new(),
         }
     }
 
@@ -239,6 +252,13 @@ impl Net {
             self.push(now + self.latency_ms, Ev::ToNode(to_node, relay.to_string()));
             return;
         }
+        self.announces.push(Announced {
+            at: now,
+            node: from,
+            event: m.get("event").and_then(Value::as_str).map(str::to_string),
+            left: m.get("left").and_then(Value::as_u64),
+            offers: m.get("offers").and_then(Value::as_array).map_or(0, Vec::len),
+        });
         let swarm = self.swarms.entry(hash).or_default();
         if m.get("event").and_then(Value::as_str) == Some("stopped") {
             swarm.peers.remove(&peer);
@@ -252,11 +272,12 @@ impl Net {
         let reply = json!({"action": "announce", "interval": 120, "info_hash": m["info_hash"], "complete": complete, "incomplete": incomplete});
         self.push(now + self.latency_ms, Ev::ToNode(from, reply.to_string()));
         let offers = m.get("offers").and_then(Value::as_array).cloned().unwrap_or_default();
+        // Each offer to a different other peer, starting one further round each announce.
+        self.relay_turn += 1;
         for (n, offer) in offers.iter().enumerate() {
             if n >= others.len() {
                 break;
             }
-            self.relay_turn += 1;
             let to = others[(self.relay_turn + n) % others.len()];
             self.relayed_offers += 1;
             let relay = json!({"action": "announce", "offer": offer["offer"], "offer_id": offer["offer_id"], "peer_id": m["peer_id"], "info_hash": m["info_hash"]});

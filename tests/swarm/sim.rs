@@ -187,6 +187,22 @@ impl Sim {
         i
     }
 
+    /// Adds an honest node holding only `pieces`.
+    pub fn add_partial(&mut self, pieces: &[u32]) -> usize {
+        let i = self.add_leecher();
+        let mut have = Bitfield::new(self.pieces);
+        for &p in pieces {
+            have.set(p);
+            let start = p as usize * self.piece_len as usize;
+            let end = (start + self.piece_len as usize).min(self.data.len());
+            self.nodes[i].storage.insert(p, self.data[start..end].to_vec());
+        }
+        let (mut engine, _) = self.engine(i);
+        self.nodes[i].torrent = engine.add_torrent(&self.torrent_bytes, Some(have)).unwrap();
+        self.nodes[i].engine = engine;
+        i
+    }
+
     /// Puts the torrent's files on the web server under `base` (BEP 19 URLs).
     pub fn serve_web_seed(&mut self, base: &str) {
         let meta = peerpage::metainfo::parse_torrent(&self.torrent_bytes).unwrap();
