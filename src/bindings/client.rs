@@ -2,35 +2,15 @@
 //! (CORE_API.md). Conversions only: times are `performance.now()` milliseconds, handles are
 //! numbers, outputs are small objects with `Uint8Array` payloads, errors carry `code`.
 
-use super::{js_error, to_js};
+use super::{js_error, to_js, BadArgument};
 use crate::client::{Client, ClientOutput, ConnId, PeerSource};
 use crate::engine::{Event, Output, PeerKey, TorrentId};
-use crate::error::{CoreError, Fault};
 use crate::swarm::Priority;
 use crate::time::Instant;
 use js_sys::{Object, Reflect, Uint8Array};
 use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-
-/// An argument JS got wrong (a length, a name).
-#[derive(Debug)]
-struct BadArgument(&'static str);
-
-impl core::fmt::Display for BadArgument {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.0)
-    }
-}
-
-impl CoreError for BadArgument {
-    fn code(&self) -> &'static str {
-        "core.bad-argument"
-    }
-    fn fault(&self) -> Fault {
-        Fault::ApiMisuse
-    }
-}
 
 fn at(now: f64) -> Instant {
     // performance.now() is never negative; NaN and negatives become 0.

@@ -1,9 +1,9 @@
 //! Torrent files, magnets and torrent creation for the page.
 
-use super::{js_error, to_js};
+use super::{js_error, to_js, BadArgument};
 use crate::bencode::{decode, Mode};
 use crate::metainfo::{self, CreateOptions, Magnet, Metainfo};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[derive(Serialize)]
@@ -128,23 +128,86 @@ pub fn parse_magnet(link: &str) -> Result<JsValue, JsValue> {
     })
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct CreateOptionsJs {
-    name: String,
-    piece_length: Option<u32>,
-    trackers: Vec<Vec<String>>,
-    web_seeds: Vec<String>,
-    private: bool,
-    comment: Option<String>,
-    created_by: Option<String>,
-    creation_date: Option<f64>,
+/// A plain JS record read field by field (cheaper in wasm than a serde deserializer): a
+/// missing or null field is absent, one of the wrong type is a `core.bad-argument` error.
+struct Record(JsValue);
+
+fn wrong_type() -> JsValue {
+    js_error(&BadArgument("a TorrentCreator option or file has the wrong type"))
 }
 
-#[derive(Deserialize)]
-struct FileDecl {
-    path: Vec<String>,
-    length: f64,
+impl Record {
+    fn get(&self, key: &str) -> Result<Option<JsValue>, JsValue> {
+        if !self.0.is_object() {
+            return Err(wrong_type());
+        }
+        let v = js_sys::Reflect::get(&self.0, &key.into())?;
+        Ok((!v.is_undefined() && !v.is_null()).then_some(v))
+    }
+
+    fn string(&self, key: &str) -> Result<Option<String>, JsValue> {
+        self.get(key)?.map(|v| v.as_string().ok_or_else(wrong_type)).transpose()
+    }
+
+    fn number(&self, key: &str) -> Result<Option<f64>, JsValue> {
+        self.get(key)?.map(|v| v.as_f64().ok_or_else(wrong_type)).transpose()
+    }
+
+    fn strings(&self, key: &str) -> Result<Vec<String>, JsValue> {
+        self.get(key)?.map_or(Ok(Vec::new()), |v| strings(&v))
+    }
+}
+
+fn list(v: &JsValue) -> Result<js_sys::Array, JsValue> {
+    if !js_sys::Array::is_array(v) {
+        return Err(wrong_type());
+    }
+    Ok(js_sys::Array::from(v))
+}
+
+fn strings(v: &JsValue) -> Result<Vec<String>, JsValue> {
+    list(v)?.iter().map(|s| s.as_string().ok_or_else(wrong_type)).collect()
+}
+
+/// `{name, pieceLength?, trackers?, webSeeds?, private?, comment?, createdBy?, creationDate?}`.
+fn create_options(options: JsValue) -> Result<CreateOptions, JsValue> {
+    let o = Record(options);
+    let piece_length = match o.number("pieceLength")? {
+        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Some(n as u32),
+        Some(_) => return Err(wrong_type()),
+        None => None,
+    };
+    let trackers = match o.get("trackers")? {
+        Some(tiers) => list(&tiers)?.iter().map(|tier| strings(&tier)).collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
+    let private = match o.get("private")? {
+        Some(v) => v.as_bool().ok_or_else(wrong_type)?,
+        None => false,
+    };
+    Ok(CreateOptions {
+        name: o.string("name")?.unwrap_or_default(),
+        piece_length,
+        trackers,
+        web_seeds: o.strings("webSeeds")?,
+        private,
+        comment: o.string("comment")?,
+        created_by: o.string("createdBy")?,
+        creation_date: o.number("creationDate")?.map(|d| d as i64),
+    })
+}
+
+/// `[{path: string[], length}]`.
+fn file_decls(files: JsValue) -> Result<Vec<(Vec<String>, u64)>, JsValue> {
+    list(&files)?
+        .iter()
+        .map(|f| {
+            let f = Record(f);
+            let path = f.get("path")?.ok_or_else(wrong_type)?;
+            let length = f.number("length")?.ok_or_else(wrong_type)?;
+            Ok((strings(&path)?, length.max(0.0) as u64))
+        })
+        .collect()
 }
 
 /// Creates a torrent from files whose bytes are fed in order, chunk by chunk (in a Worker).
@@ -159,19 +222,8 @@ impl TorrentCreator {
     /// createdBy?, creationDate? (Unix seconds)}`; `files`: `[{path: string[], length}]`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue, files: JsValue) -> Result<TorrentCreator, JsValue> {
-        let o: CreateOptionsJs = serde_wasm_bindgen::from_value(options)?;
-        let files: Vec<FileDecl> = serde_wasm_bindgen::from_value(files)?;
-        let files = files.into_iter().map(|f| (f.path, f.length.max(0.0) as u64)).collect();
-        let options = CreateOptions {
-            name: o.name,
-            piece_length: o.piece_length,
-            trackers: o.trackers,
-            web_seeds: o.web_seeds,
-            private: o.private,
-            comment: o.comment,
-            created_by: o.created_by,
-            creation_date: o.creation_date.map(|d| d as i64),
-        };
+        let options = create_options(options)?;
+        let files = file_decls(files)?;
         let inner = metainfo::TorrentCreator::new(options, files).map_err(|e| js_error(&e))?;
         Ok(TorrentCreator { inner: Some(inner) })
     }

@@ -18,6 +18,28 @@ mod wallet;
 use crate::error::CoreError;
 use wasm_bindgen::prelude::*;
 
+/// An argument JS got wrong (a length, a name, a field's type).
+#[cfg(feature = "torrent")]
+#[derive(Debug)]
+pub(crate) struct BadArgument(pub &'static str);
+
+#[cfg(feature = "torrent")]
+impl core::fmt::Display for BadArgument {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+#[cfg(feature = "torrent")]
+impl CoreError for BadArgument {
+    fn code(&self) -> &'static str {
+        "core.bad-argument"
+    }
+    fn fault(&self) -> crate::error::Fault {
+        crate::error::Fault::ApiMisuse
+    }
+}
+
 /// The core's version, so the page can show what it runs.
 #[wasm_bindgen]
 pub fn version() -> String {
