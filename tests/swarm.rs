@@ -5,6 +5,7 @@ mod swarm {
     pub mod sim;
     mod limits;
     mod scenarios;
+    mod slow;
     mod units;
     mod wants;
 }

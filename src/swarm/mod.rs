@@ -30,7 +30,7 @@ use crate::piece::Bitfield;
 use crate::rng::Rng;
 use crate::time::{Instant, Millis};
 use crate::wire::ext::MetadataFetcher;
-use crate::wire::PeerId;
+use crate::wire::{BlockRequest, Message, PeerId};
 use partial::PartialPiece;
 pub use peer::{PeerKey, PeerSession};
 pub use picker::{Picker, Priority};
@@ -417,10 +417,16 @@ impl Swarm {
         }
         let keys: Vec<PeerKey> = self.peers.keys().copied().collect();
         for &key in &keys {
-            let late = match self.peers.get_mut(&key) {
-                Some(p) => p.expire(now),
-                None => continue,
-            };
+            let Some(peer) = self.peers.get_mut(&key) else { continue };
+            let late = peer.expire(now);
+            // Cancelled, so a peer that is only slow does not send them after they were
+            // asked elsewhere (BEP 3 `cancel`; WebTorrent ignores it, peerpage honours it).
+            for r in &late {
+                if let Some(part) = self.partial.get(&r.piece) {
+                    let (begin, length) = part.block_span(r.block);
+                    peer.send(&Message::Cancel(BlockRequest { index: r.piece, begin, length }));
+                }
+            }
             for r in late {
                 self.release_block(r.piece, r.block);
             }

@@ -173,8 +173,9 @@ impl Swarm {
         if begin % BLOCK_LEN != 0 || peer.take_in_flight(index, block).is_none() {
             return Ok(());
         }
-        peer.on_block(data.len());
         peer.down_meter.add(now, data.len() as u64);
+        let rate = peer.down_meter.rate(now);
+        peer.on_block(data.len(), rate);
         self.down_meter.add(now, data.len() as u64);
         let from = peer.peer_id.ok_or("swarm.no-handshake")?;
         self.stats.downloaded += data.len() as u64;

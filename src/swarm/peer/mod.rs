@@ -19,6 +19,13 @@ pub const REQUEST_TIMEOUT: Millis = Millis(20_000);
 pub const INITIAL_DEPTH: u32 = 4;
 /// Requests we keep in flight to one peer at most, whatever its reqq says.
 pub const MAX_DEPTH: u32 = 250;
+/// Seconds of a peer's measured rate we keep asked for (libtorrent's `request_queue_time`
+/// is 3 s): enough to keep a fast link busy over its round trip, while a slow peer's queue
+/// stays far shorter than [`REQUEST_TIMEOUT`], so what it was asked for is not timed out
+/// and fetched a second time from someone else.
+pub const QUEUE_SECS: u64 = 3;
+/// Requests a peer that answers keeps, however slow it is.
+pub const MIN_DEPTH: u32 = 2;
 /// Once the pipeline is deep, requests go out in batches of at least 1/REFILL_SHARE of it.
 pub const REFILL_SHARE: u32 = 8;
 /// The reqq we advertise and enforce: requests beyond it are rejected (PROTOCOL.md §8.7).
@@ -70,6 +77,8 @@ pub struct PeerSession {
     pub in_flight: Vec<InFlight>,
     /// How many requests we keep in flight (grows while blocks arrive, shrinks on timeouts).
     pub depth: u32,
+    /// [`QUEUE_SECS`] of its measured rate in blocks (no cap before its first block).
+    pub rate_cap: u32,
     /// The peer's reqq (BEP 10), or WebTorrent's default.
     pub their_reqq: u32,
     /// Its requests we accepted, served in order.
@@ -117,6 +126,7 @@ impl PeerSession {
             early_haves: Vec::new(),
             in_flight: Vec::new(),
             depth: INITIAL_DEPTH,
+            rate_cap: MAX_DEPTH,
             their_reqq: DEFAULT_THEIR_REQQ,
             upload_queue: VecDeque::new(),
             outbox: Vec::new(),
@@ -161,7 +171,7 @@ impl PeerSession {
         if self.timeouts > 0 {
             1
         } else {
-            self.depth.min(self.their_reqq).min(MAX_DEPTH)
+            self.depth.min(self.rate_cap).min(self.their_reqq).min(MAX_DEPTH)
         }
     }
 
@@ -181,8 +191,11 @@ impl PeerSession {
         Some(self.in_flight.swap_remove(i))
     }
 
-    /// A block arrived: deepen the pipeline (slow start towards the peer's reqq).
-    pub fn on_block(&mut self, len: usize) {
+    /// A block arrived: deepen the pipeline (slow start towards the peer's reqq), within
+    /// [`QUEUE_SECS`] of its measured rate (`rate`, bytes per second).
+    pub fn on_block(&mut self, len: usize, rate: u64) {
+        let blocks = rate.saturating_mul(QUEUE_SECS) / u64::from(crate::wire::BLOCK_LEN);
+        self.rate_cap = u32::try_from(blocks).unwrap_or(u32::MAX).clamp(MIN_DEPTH, MAX_DEPTH);
         self.timeouts = 0;
         self.downloaded += len as u64;
         self.round_down += len as u64;
