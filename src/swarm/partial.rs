@@ -22,13 +22,27 @@ pub struct PartialPiece {
     blocks: Vec<BlockState>,
     block_len: u32,
     received: u32,
+    /// Started by a slow peer: other slow peers join it, fast ones leave it be (piece
+    /// affinity, as libtorrent's speed classes), so a fast peer's pieces never wait on a
+    /// block a slow one holds.
+    slow: bool,
 }
 
 impl PartialPiece {
     /// An empty piece of `size` bytes cut into blocks of `block_len` (16 KiB).
     pub fn new(size: u32, block_len: u32) -> Self {
         let count = size.div_ceil(block_len) as usize;
-        PartialPiece { data: vec![0; size as usize], blocks: vec![BlockState::Missing; count], block_len, received: 0 }
+        PartialPiece { data: vec![0; size as usize], blocks: vec![BlockState::Missing; count], block_len, received: 0, slow: false }
+    }
+
+    /// Marks the piece as a slow peer's (see the field).
+    pub fn set_slow(&mut self, slow: bool) {
+        self.slow = slow;
+    }
+
+    /// Whether a slow peer started it.
+    pub fn is_slow(&self) -> bool {
+        self.slow
     }
 
     /// (begin, length) of block `b`.

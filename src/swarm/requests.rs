@@ -63,6 +63,7 @@ impl Swarm {
             return;
         }
         let layout = meta.layout.clone();
+        let piece_blocks = layout.piece_len().div_ceil(BLOCK_LEN);
         loop {
             let Some(peer) = self.peers.get(&key) else { return };
             if peer.free_slots() == 0 || peer.have.is_none() {
@@ -73,11 +74,15 @@ impl Swarm {
                 return;
             }
             // A piece in progress the peer has (finish what is started), unless the
-            // streaming window holds a piece nobody has started.
+            // streaming window holds a piece nobody has started. Slow and fast peers keep to
+            // pieces of their own speed, but for the streaming window's.
+            let slow = peer.is_slow(piece_blocks);
             let started = self
                 .partial
                 .iter()
-                .filter(|(p, part)| peer.has(**p) && part.has_missing())
+                .filter(|(p, part)| {
+                    peer.has(**p) && part.has_missing() && (part.is_slow() == slow || self.picker.priority(**p) == super::Priority::Critical)
+                })
                 .map(|(p, _)| *p)
                 .min_by_key(|p| (self.picker.priority(*p) != super::Priority::Critical, *p));
             let target = match started {
@@ -95,14 +100,24 @@ impl Swarm {
                     match self.picker.pick(&self.have, &|p| peer.has(p), &|p| partial.contains_key(&p), &mut self.rng) {
                         Some(p) => {
                             let Some(idx) = layout.piece(p) else { return };
-                            self.partial.insert(p, PartialPiece::new(layout.piece_size(idx), BLOCK_LEN));
+                            let mut part = PartialPiece::new(layout.piece_size(idx), BLOCK_LEN);
+                            part.set_slow(slow);
+                            self.partial.insert(p, part);
                             p
                         }
                         None => {
-                            if !self.request_endgame(key, now) {
-                                return;
+                            // Nothing new to start: blocks nobody was asked for in the other
+                            // speed's pieces, then endgame.
+                            let other = self.partial.iter().find(|(p, part)| peer.has(**p) && part.has_missing()).map(|(p, _)| *p);
+                            match other {
+                                Some(p) => p,
+                                None => {
+                                    if !self.request_endgame(key, now) {
+                                        return;
+                                    }
+                                    continue;
+                                }
                             }
-                            continue;
                         }
                     }
                 }

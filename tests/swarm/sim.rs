@@ -7,7 +7,7 @@ use peerpage::metainfo::{CreateOptions, TorrentCreator};
 use peerpage::piece::Bitfield;
 use peerpage::time::Instant;
 use peerpage::wire::{Handshake, Message, PeerId};
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::cmp::Reverse;
 
 /// How a node behaves.
@@ -37,6 +37,8 @@ pub struct Node {
     pub request_sends: u32,
     pub haves_sent: u32,
     pub requests_sent: u32,
+    /// Pieces of which it sent blocks, to whom: (far node, piece).
+    pub blocks_of: BTreeSet<(usize, u32)>,
 }
 
 /// A deterministic test torrent of `len` bytes over the given files.
@@ -119,6 +121,23 @@ pub struct Sim {
     pub max_reads: usize,
 }
 
+/// The piece index of every BEP 3 `piece` message in one send.
+fn pieces_in(mut bytes: &[u8]) -> Vec<u32> {
+    if bytes.first() == Some(&19) && bytes.get(1..20) == Some(b"BitTorrent protocol".as_slice()) {
+        bytes = bytes.get(68..).unwrap_or_default();
+    }
+    let mut out = Vec::new();
+    while let Some(len) = bytes.get(..4).map(|b| u32::from_be_bytes(b.try_into().unwrap()) as usize) {
+        if bytes.get(4) == Some(&7) {
+            if let Some(i) = bytes.get(5..9) {
+                out.push(u32::from_be_bytes(i.try_into().unwrap()));
+            }
+        }
+        bytes = bytes.get(4 + len..).unwrap_or_default();
+    }
+    out
+}
+
 /// Counts messages of one BEP 3 id in one send (the engine sends whole messages, after
 /// the handshake).
 fn count_messages(mut bytes: &[u8], id: u8) -> u32 {
@@ -183,7 +202,7 @@ impl Sim {
             }
             storage.insert(p, bytes);
         }
-        self.nodes.push(Node { engine, torrent, storage, kind, peer_id, events: Vec::new(), verified: Vec::new(), sends: 0, request_sends: 0, haves_sent: 0, requests_sent: 0 });
+        self.nodes.push(Node { engine, torrent, storage, kind, peer_id, events: Vec::new(), verified: Vec::new(), sends: 0, request_sends: 0, haves_sent: 0, requests_sent: 0, blocks_of: BTreeSet::new() });
         i
     }
 
@@ -218,7 +237,7 @@ impl Sim {
         let i = self.nodes.len();
         let (mut engine, peer_id) = self.engine(i);
         let torrent = engine.add_torrent(&self.torrent_bytes, None).unwrap();
-        self.nodes.push(Node { engine, torrent, storage: BTreeMap::new(), kind: Kind::Honest, peer_id, events: Vec::new(), verified: Vec::new(), sends: 0, request_sends: 0, haves_sent: 0, requests_sent: 0 });
+        self.nodes.push(Node { engine, torrent, storage: BTreeMap::new(), kind: Kind::Honest, peer_id, events: Vec::new(), verified: Vec::new(), sends: 0, request_sends: 0, haves_sent: 0, requests_sent: 0, blocks_of: BTreeSet::new() });
         i
     }
 
@@ -229,7 +248,7 @@ impl Sim {
         let meta = peerpage::metainfo::parse_torrent(&self.torrent_bytes).unwrap();
         let link = peerpage::metainfo::Magnet::from_metainfo(&meta).to_link();
         let torrent = engine.add_magnet(&link).unwrap();
-        self.nodes.push(Node { engine, torrent, storage: BTreeMap::new(), kind: Kind::Honest, peer_id, events: Vec::new(), verified: Vec::new(), sends: 0, request_sends: 0, haves_sent: 0, requests_sent: 0 });
+        self.nodes.push(Node { engine, torrent, storage: BTreeMap::new(), kind: Kind::Honest, peer_id, events: Vec::new(), verified: Vec::new(), sends: 0, request_sends: 0, haves_sent: 0, requests_sent: 0, blocks_of: BTreeSet::new() });
         i
     }
 
@@ -277,6 +296,8 @@ impl Sim {
         let requests = count_messages(&bytes, 6);
         node.requests_sent += requests;
         node.request_sends += u32::from(requests > 0);
+        let to = pipe.to_node;
+        node.blocks_of.extend(pieces_in(&bytes).into_iter().map(|p| (to, p)));
         let start = pipe.free_at.max(self.now);
         pipe.free_at = start + (bytes.len() as u64).div_ceil(self.bytes_per_ms);
         self.seq += 1;

@@ -175,6 +175,12 @@ impl PeerSession {
         }
     }
 
+    /// Whether it is too slow to be asked for a whole piece at once (`piece_blocks` blocks)
+    /// within [`QUEUE_SECS`] of its rate, or snubbed: such a peer works on pieces of its own.
+    pub fn is_slow(&self, piece_blocks: u32) -> bool {
+        self.timeouts > 0 || self.rate_cap < piece_blocks.min(MAX_DEPTH)
+    }
+
     /// Whether to top the pipeline up now. A deep pipeline waits until an eighth of it is
     /// free, so requests leave in one message per batch rather than one per arriving block:
     /// every channel message costs both browsers a send, an event and a network-thread hop,
