@@ -232,7 +232,11 @@ impl Swarm {
         self.judge_suspects(index, &part);
         self.mark_have(index);
         let data = part.into_data();
-        self.cache_piece(index, data.clone());
+        // Kept for uploads only if a peer lacks it: a leecher of seeds would copy every piece
+        // into a cache it never serves from (a later request reads it back from storage).
+        if self.peers.values().any(|p| !p.has(index)) {
+            self.cache_piece(index, data.clone());
+        }
         self.emit(SwarmOutput::StorePiece { piece: index, data });
         self.emit(SwarmOutput::PieceVerified(index));
         // Serve it at once: tell everyone who lacks it (BEP 3 `have`; a seed would only get
