@@ -67,7 +67,7 @@ export async function curveRows (env, { pp, tiny, noble }) {
   if (!tiny.verify(digest, pub, ecdsa) || !noble.verify(ecdsa, digest, pub, { prehash: false })) throw new Error('references do not verify')
 
   const ops = {
-    'ECDSA sign': {
+    'ECDSA sign, plain RFC 6979 (one nonce)': {
       peerpage: () => pp.benchEcdsaSign(secret, digest, false),
       tiny: () => tiny.sign(digest, secret),
       noble: () => noble.sign(digest, secret, { prehash: false })
@@ -82,7 +82,7 @@ export async function curveRows (env, { pp, tiny, noble }) {
       tiny: () => tiny.verify(digest, pub, ecdsa),
       noble: () => noble.verify(ecdsa, digest, pub, { prehash: false })
     },
-    'Schnorr sign': {
+    'Schnorr sign, deriving the public key (BIP-340 needs it)': {
       peerpage: () => pp.benchSchnorrSign(secret, digest, aux),
       tiny: () => tiny.signSchnorr(digest, secret, aux),
       noble: () => noble.schnorr.sign(digest, secret, aux)
@@ -96,7 +96,7 @@ export async function curveRows (env, { pp, tiny, noble }) {
   const rows = []
   for (const [what, fns] of Object.entries(ops)) {
     // race() reports (units per call × calls) / s; one unit per call gives operations/s.
-    const r = await race(fns, 1e6, { rounds: 5, minMs: 150 })
+    const r = await race(fns, 1e6, { rounds: 7, minMs: 150 })
     rows.push({ what: `${what} (${env})`, ours: r.peerpage, ref: r.tiny, refName: 'tiny-secp256k1', unit: 'op/s' })
     rows.push({ what: `${what} (${env})`, ours: r.peerpage, ref: r.noble, refName: '@noble/secp256k1', unit: 'op/s' })
   }
