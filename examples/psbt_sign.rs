@@ -26,13 +26,20 @@ fn psbt(store: &Keystore, n: u32) -> Psbt {
             Input {
                 previous_output: OutPoint { txid: Txid([i as u8 ^ 0x5a; 32]), vout: i },
                 sequence: Some(0xffff_fffd),
-                witness_utxo: Some(TxOut { value: Amount::from_sat(10_000), script_pubkey: script::p2wpkh(&hash160(&pk)) }),
+                witness_utxo: Some(TxOut {
+                    value: Amount::from_sat(10_000),
+                    script_pubkey: script::p2wpkh(&hash160(&pk)),
+                }),
                 bip32_derivation: [(pk.to_vec(), KeySource { fingerprint, path: path.0 })].into(),
                 ..Input::default()
             }
         })
         .collect();
-    let outputs = vec![Output { amount: Amount::from_sat(9_000 * u64::from(n)), script_pubkey: script::p2wpkh(&[7; 20]), ..Output::default() }];
+    let outputs = vec![Output {
+        amount: Amount::from_sat(9_000 * u64::from(n)),
+        script_pubkey: script::p2wpkh(&[7; 20]),
+        ..Output::default()
+    }];
     Psbt { version: 0, tx_version: 2, fallback_locktime: Some(0), inputs, outputs, ..Psbt::default() }
 }
 

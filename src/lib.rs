@@ -5,12 +5,12 @@
 //! touches a socket or knows JavaScript (see ARCHITECTURE.md and `tests/layering.rs`).
 
 pub mod error;
-/// Time as the caller gives it: milliseconds on the caller's clock.
-pub mod time;
-/// A seeded random generator for scheduling and tie-breaks (never for secrets).
-pub mod rng;
 /// Percent-encoding of URI components (magnets, web seeds, BIP-21).
 pub mod percent;
+/// A seeded random generator for scheduling and tie-breaks (never for secrets).
+pub mod rng;
+/// Time as the caller gives it: milliseconds on the caller's clock.
+pub mod time;
 /// Small sorted-`Vec` maps and sets (less wasm than a B-tree per key and value type).
 pub mod vecmap;
 
@@ -24,12 +24,12 @@ pub mod piece;
 /// The peer wire protocol: messages, handshake, framer, BEP 10 extensions, BEP 9 metadata.
 pub mod wire;
 
-/// One torrent's swarm: picker, requests, verification and smart ban, choker, web seeds.
-pub mod swarm;
-/// All torrents behind one Input/Output vocabulary for the JS pump.
-pub mod engine;
 /// The engine and the trackers joined: what the wasm `Core` wraps.
 pub mod client;
+/// All torrents behind one Input/Output vocabulary for the JS pump.
+pub mod engine;
+/// One torrent's swarm: picker, requests, verification and smart ban, choker, web seeds.
+pub mod swarm;
 
 /// The WebSocket tracker protocol: messages and announce scheduling.
 pub mod tracker;

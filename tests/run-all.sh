@@ -11,6 +11,12 @@ step() {
   if "$@"; then echo "--> $name: ok"; else echo "--> $name: FAILED"; failed+=("$name"); fi
 }
 
+# Formatting follows rustfmt.toml; skipped (and said so) where rustfmt is not installed.
+if cargo fmt --version >/dev/null 2>&1; then
+  step "cargo fmt --check" cargo fmt --check
+else
+  echo "NOTE: rustfmt is not installed (rustup component add rustfmt): formatting not checked"
+fi
 step "cargo test (native core)" cargo test
 step "cargo check (wasm32)" cargo check --lib --target wasm32-unknown-unknown
 step "wasm build" bash build.sh

@@ -2,9 +2,9 @@
 //! bandwidth on a virtual clock, deterministic from their seeds.
 
 mod swarm {
-    pub mod sim;
     mod limits;
     mod scenarios;
+    pub mod sim;
     mod slow;
     mod units;
     mod wants;

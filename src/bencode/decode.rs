@@ -59,11 +59,7 @@ pub fn decode_prefix(input: &[u8], mode: Mode) -> Result<(Value<'_>, usize), Dec
 }
 
 /// [`decode_prefix`] under explicit limits.
-pub fn decode_prefix_with(
-    input: &[u8],
-    mode: Mode,
-    limits: Limits,
-) -> Result<(Value<'_>, usize), DecodeError> {
+pub fn decode_prefix_with(input: &[u8], mode: Mode, limits: Limits) -> Result<(Value<'_>, usize), DecodeError> {
     let mut decoder = Decoder { input, pos: 0, mode, limits, values: 0 };
     let value = decoder.value(0)?;
     Ok((value, decoder.pos))

@@ -101,9 +101,9 @@ impl Value<'_> {
             Value::Int(n) => OwnedValue::Int(*n),
             Value::Bytes(b) => OwnedValue::Bytes(b.to_vec()),
             Value::List(l) => OwnedValue::List(l.items.iter().map(Value::to_owned_value).collect()),
-            Value::Dict(d) => OwnedValue::Dict(
-                d.entries.iter().map(|(k, v)| (k.to_vec(), v.to_owned_value())).collect(),
-            ),
+            Value::Dict(d) => {
+                OwnedValue::Dict(d.entries.iter().map(|(k, v)| (k.to_vec(), v.to_owned_value())).collect())
+            }
         }
     }
 

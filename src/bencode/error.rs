@@ -64,12 +64,9 @@ impl DecodeErrorKind {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
-            DecodeErrorKind::UnexpectedByte(b) => write!(
-                f,
-                "bad bencode at byte {}: unexpected byte 0x{b:02x} ({:?})",
-                self.offset,
-                char::from(b)
-            ),
+            DecodeErrorKind::UnexpectedByte(b) => {
+                write!(f, "bad bencode at byte {}: unexpected byte 0x{b:02x} ({:?})", self.offset, char::from(b))
+            }
             kind => write!(f, "bad bencode at byte {}: {}", self.offset, kind.describe()),
         }
     }

@@ -37,7 +37,6 @@ fn bytes_per_sec(v: f64) -> u64 {
     }
 }
 
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct FileView {
@@ -168,8 +167,12 @@ fn engine_output(out: Output) -> Out {
             .set("start", start as f64)
             .set("end", end_inclusive as f64),
         Output::Event(Event::MetadataReady(torrent)) => Out::new("metadata").set("torrent", torrent.0),
-        Output::Event(Event::PieceVerified(torrent, piece)) => Out::new("verified").set("torrent", torrent.0).set("piece", piece),
-        Output::Event(Event::HashFailed(torrent, piece)) => Out::new("hash-failed").set("torrent", torrent.0).set("piece", piece),
+        Output::Event(Event::PieceVerified(torrent, piece)) => {
+            Out::new("verified").set("torrent", torrent.0).set("piece", piece)
+        }
+        Output::Event(Event::HashFailed(torrent, piece)) => {
+            Out::new("hash-failed").set("torrent", torrent.0).set("piece", piece)
+        }
         Output::Event(Event::Complete(torrent)) => Out::new("complete").set("torrent", torrent.0),
         Output::Event(Event::Banned(torrent, peer_id)) => {
             Out::new("banned").set("torrent", torrent.0).set("peerId", crate::metainfo::hex(&peer_id.0))
@@ -183,7 +186,9 @@ fn output(out: ClientOutput) -> JsValue {
         ClientOutput::TrackerConnect { url } => Out::new("tracker-connect").set("url", url),
         ClientOutput::TrackerClose { url } => Out::new("tracker-close").set("url", url),
         ClientOutput::TrackerSend { url, text } => Out::new("tracker-send").set("url", url).set("text", text),
-        ClientOutput::CreateOffer { conn, torrent } => Out::new("create-offer").set("conn", conn.0).set("torrent", torrent.0),
+        ClientOutput::CreateOffer { conn, torrent } => {
+            Out::new("create-offer").set("conn", conn.0).set("torrent", torrent.0)
+        }
         ClientOutput::AcceptOffer { conn, torrent, sdp } => {
             Out::new("accept-offer").set("conn", conn.0).set("torrent", torrent.0).set("sdp", sdp)
         }

@@ -24,7 +24,11 @@ pub fn bench_ecdsa_sign(secret: &[u8], digest: &[u8], low_r: bool) -> Result<Vec
 /// Verifies a 64-byte compact ECDSA signature under a SEC1 public key.
 #[wasm_bindgen(js_name = benchEcdsaVerify)]
 pub fn bench_ecdsa_verify(public: &[u8], digest: &[u8], sig: &[u8]) -> bool {
-    let (Ok(key), Ok(sig), Ok(digest)) = (k256::PublicKey::from_sec1_bytes(public), k256::ecdsa::Signature::from_slice(sig), <&[u8; 32]>::try_from(digest)) else {
+    let (Ok(key), Ok(sig), Ok(digest)) = (
+        k256::PublicKey::from_sec1_bytes(public),
+        k256::ecdsa::Signature::from_slice(sig),
+        <&[u8; 32]>::try_from(digest),
+    ) else {
         return false;
     };
     crate::btc::ecverify::ecdsa_verify_prehash(key.as_affine(), digest, &sig)

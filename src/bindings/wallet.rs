@@ -8,7 +8,9 @@ use crate::btc::{Address, Network};
 use crate::error::{CoreError, Fault};
 use crate::wallet::bip322::{self, Bip322Format, Bip322Verdict};
 use crate::wallet::chain::{self, Chain};
-use crate::wallet::{message, DerivationPath, Keystore, Language, Mnemonic, NonceMode, ScriptType, VaultParams, WalletError};
+use crate::wallet::{
+    message, DerivationPath, Keystore, Language, Mnemonic, NonceMode, ScriptType, VaultParams, WalletError,
+};
 use base64ct::Encoding;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -112,7 +114,13 @@ pub struct Wallet {
 impl Wallet {
     /// The address a message is signed for, and its path (`None` for a WIF wallet, which
     /// ignores account, chain and index).
-    fn message_key(&self, script_type_name: &str, account: u32, chain: u32, index: u32) -> Result<(ScriptType, Option<DerivationPath>, Address), JsValue> {
+    fn message_key(
+        &self,
+        script_type_name: &str,
+        account: u32,
+        chain: u32,
+        index: u32,
+    ) -> Result<(ScriptType, Option<DerivationPath>, Address), JsValue> {
         let st = script_type(script_type_name)?;
         if self.store.kind() == "single key" {
             let key = self.store.public_key(None).map_err(err)?;
@@ -225,8 +233,10 @@ impl Wallet {
     /// `salt` (16 bytes) and `nonce` (24) must be fresh from crypto.getRandomValues;
     /// `log_n` picks the scrypt cost (15 unless a test asks for less).
     pub fn seal(&self, passphrase: &str, salt: &[u8], nonce: &[u8], log_n: Option<u8>) -> Result<Vec<u8>, JsValue> {
-        let salt: &[u8; 16] = salt.try_into().map_err(|_| js_error(&BadArgument("salt length", salt.len().to_string())))?;
-        let nonce: &[u8; 24] = nonce.try_into().map_err(|_| js_error(&BadArgument("nonce length", nonce.len().to_string())))?;
+        let salt: &[u8; 16] =
+            salt.try_into().map_err(|_| js_error(&BadArgument("salt length", salt.len().to_string())))?;
+        let nonce: &[u8; 24] =
+            nonce.try_into().map_err(|_| js_error(&BadArgument("nonce length", nonce.len().to_string())))?;
         let params = VaultParams { log_n: log_n.unwrap_or(VaultParams::default().log_n), ..VaultParams::default() };
         self.store.seal(passphrase, params, salt, nonce).map_err(err)
     }
@@ -259,7 +269,14 @@ impl Wallet {
 
     /// `count` addresses of a chain from `start`: `[{index, address, path}]`. A WIF wallet
     /// has one address per script type (index 0).
-    pub fn addresses(&self, script_type_name: &str, account: u32, chain: u32, start: u32, count: u32) -> Result<JsValue, JsValue> {
+    pub fn addresses(
+        &self,
+        script_type_name: &str,
+        account: u32,
+        chain: u32,
+        start: u32,
+        count: u32,
+    ) -> Result<JsValue, JsValue> {
         let st = script_type(script_type_name)?;
         if self.store.kind() == "single key" {
             let key = self.store.public_key(None).map_err(err)?;
@@ -279,11 +296,19 @@ impl Wallet {
     /// Scans a chain against the addresses the page has seen used (a string array) with
     /// `gap_limit` (20 if 0): `{used, nextUnused, nextAddress, nextPath, addresses}`.
     #[wasm_bindgen(js_name = scanChain)]
-    pub fn scan_chain(&self, script_type_name: &str, account: u32, chain: u32, used: Vec<String>, gap_limit: u32) -> Result<JsValue, JsValue> {
+    pub fn scan_chain(
+        &self,
+        script_type_name: &str,
+        account: u32,
+        chain: u32,
+        used: Vec<String>,
+        gap_limit: u32,
+    ) -> Result<JsValue, JsValue> {
         let acc = self.store.account(script_type(script_type_name)?, account).map_err(err)?;
         let used: std::collections::HashSet<String> = used.into_iter().map(|s| s.trim().to_lowercase()).collect();
         let gap = if gap_limit == 0 { chain::DEFAULT_GAP_LIMIT } else { gap_limit };
-        let scan = chain::scan(&acc, chain_of(chain)?, gap, |a| used.contains(&a.to_string().to_lowercase())).map_err(err)?;
+        let scan =
+            chain::scan(&acc, chain_of(chain)?, gap, |a| used.contains(&a.to_string().to_lowercase())).map_err(err)?;
         let path = |i: u32| format!("{}/{chain}/{i}", acc.path);
         let next_address = acc.address(chain, scan.next_unused).map_err(err)?.to_string();
         to_js(&ScanView {
@@ -316,7 +341,8 @@ impl Wallet {
         aux_rand: &[u8],
     ) -> Result<JsValue, JsValue> {
         let (st, path, address) = self.message_key(script_type_name, account, chain, index)?;
-        let aux: [u8; 32] = aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
+        let aux: [u8; 32] =
+            aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
         let signature = match format {
             "bip137" => self.store.sign_message(path.as_ref(), st, text.as_bytes()),
             "bip322-simple" => self.store.sign_bip322(path.as_ref(), st, text.as_bytes(), Bip322Format::Simple, &aux),
@@ -351,23 +377,35 @@ impl Wallet {
         aux_rand: &[u8],
     ) -> Result<JsValue, JsValue> {
         let (st, path, address) = self.message_key(script_type_name, account, chain, index)?;
-        let aux: [u8; 32] = aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
+        let aux: [u8; 32] =
+            aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
         if outpoints.len() != amounts.len() || outpoints.len() != addresses.len() {
-            return Err(js_error(&BadArgument("coin list lengths", format!("{}/{}/{}", outpoints.len(), amounts.len(), addresses.len()))));
+            return Err(js_error(&BadArgument(
+                "coin list lengths",
+                format!("{}/{}/{}", outpoints.len(), amounts.len(), addresses.len()),
+            )));
         }
         let mut coins = Vec::with_capacity(outpoints.len());
         for (i, ((outpoint, amount), holder)) in outpoints.iter().zip(&amounts).zip(&addresses).enumerate() {
-            let coin_err = |e: &dyn CoreError| js_error(&CoinError { coin: i, code: e.code(), fault: e.fault(), message: e.to_string() });
+            let coin_err = |e: &dyn CoreError| {
+                js_error(&CoinError { coin: i, code: e.code(), fault: e.fault(), message: e.to_string() })
+            };
             let outpoint = bip322::parse_outpoint(outpoint).map_err(|e| coin_err(&e))?;
-            let value = parse_btc(amount.trim()).ok_or_else(|| coin_err(&WalletError::BadCoin("the amount must be in BTC, e.g. 0.0015")))?;
+            let value = parse_btc(amount.trim())
+                .ok_or_else(|| coin_err(&WalletError::BadCoin("the amount must be in BTC, e.g. 0.0015")))?;
             let holder = Address::parse(holder.trim(), self.store.network()).map_err(|e| coin_err(&e))?;
-            coins.push(bip322::Coin { outpoint, output: crate::btc::TxOut { value, script_pubkey: holder.script_pubkey() } });
+            coins.push(bip322::Coin {
+                outpoint,
+                output: crate::btc::TxOut { value, script_pubkey: holder.script_pubkey() },
+            });
         }
         let signature = self
             .store
             .sign_bip322_proof_of_funds(path.as_ref(), st, account, text.as_bytes(), &coins, &aux)
             .map_err(|e| match e {
-                WalletError::CoinNotOurs(i) => js_error(&CoinError { coin: i, code: e.code(), fault: e.fault(), message: e.to_string() }),
+                WalletError::CoinNotOurs(i) => {
+                    js_error(&CoinError { coin: i, code: e.code(), fault: e.fault(), message: e.to_string() })
+                }
                 e => err(e),
             })?;
         let out = js_sys::Object::new();
@@ -390,8 +428,15 @@ impl Wallet {
     /// `wallet.non-default-sighash` and nothing is signed.
     /// Returns `{psbt: Uint8Array, base64, report: {signed, refused, signatures}}`.
     #[wasm_bindgen(js_name = signPsbt)]
-    pub fn sign_psbt(&self, bytes: &[u8], aux_rand: &[u8], grind: bool, allow_non_default_sighash: Option<bool>) -> Result<JsValue, JsValue> {
-        let aux: [u8; 32] = aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
+    pub fn sign_psbt(
+        &self,
+        bytes: &[u8],
+        aux_rand: &[u8],
+        grind: bool,
+        allow_non_default_sighash: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        let aux: [u8; 32] =
+            aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
         let options = crate::wallet::SignOptions {
             nonce_mode: if grind { NonceMode::LowR } else { NonceMode::Plain },
             aux_rand: aux,
@@ -428,15 +473,27 @@ pub fn verify_message(address: &str, text: &str, signature: &str, network_name: 
         }
     } else {
         match bip322::verify(&address, text.as_bytes(), sig).map_err(err)? {
-            Bip322Verdict::Valid { lock_time, sequence } => {
-                VerifyView { format: "bip322", verdict: "valid", reason: None, lock_time: Some(lock_time), sequence: Some(sequence) }
-            }
-            Bip322Verdict::Invalid(why) => {
-                VerifyView { format: "bip322", verdict: "invalid", reason: Some(why.into()), lock_time: None, sequence: None }
-            }
-            Bip322Verdict::Inconclusive(why) => {
-                VerifyView { format: "bip322", verdict: "inconclusive", reason: Some(why.into()), lock_time: None, sequence: None }
-            }
+            Bip322Verdict::Valid { lock_time, sequence } => VerifyView {
+                format: "bip322",
+                verdict: "valid",
+                reason: None,
+                lock_time: Some(lock_time),
+                sequence: Some(sequence),
+            },
+            Bip322Verdict::Invalid(why) => VerifyView {
+                format: "bip322",
+                verdict: "invalid",
+                reason: Some(why.into()),
+                lock_time: None,
+                sequence: None,
+            },
+            Bip322Verdict::Inconclusive(why) => VerifyView {
+                format: "bip322",
+                verdict: "inconclusive",
+                reason: Some(why.into()),
+                lock_time: None,
+                sequence: None,
+            },
         }
     };
     to_js(&view)
@@ -449,7 +506,8 @@ pub fn payment_uri(address: &str, network_name: &str, amount_btc: &str, label: &
     let address = Address::parse(address, network(network_name)?).map_err(|e| js_error(&e))?;
     let mut uri = PaymentUri::new(address);
     if !amount_btc.trim().is_empty() {
-        uri.amount = Some(parse_btc(amount_btc.trim()).ok_or_else(|| js_error(&crate::btc::bip21::UriError::BadAmount))?);
+        uri.amount =
+            Some(parse_btc(amount_btc.trim()).ok_or_else(|| js_error(&crate::btc::bip21::UriError::BadAmount))?);
     }
     if !label.trim().is_empty() {
         uri.label = Some(label.trim().to_owned());

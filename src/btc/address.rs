@@ -147,7 +147,9 @@ impl fmt::Display for Address {
         match &self.payload {
             Payload::P2pkh(h) => f.write_str(&base58::encode_check(&[&[self.network.p2pkh_prefix()][..], h].concat())),
             Payload::P2sh(h) => f.write_str(&base58::encode_check(&[&[self.network.p2sh_prefix()][..], h].concat())),
-            Payload::Segwit { version, program } => f.write_str(&bech32::encode_segwit(self.network.hrp(), *version, program)),
+            Payload::Segwit { version, program } => {
+                f.write_str(&bech32::encode_segwit(self.network.hrp(), *version, program))
+            }
         }
     }
 }

@@ -7,11 +7,11 @@
 //! multiples (and their λ images) come from tables made once, Q's from small tables made
 //! per call. k256 still does every point and field operation (complete formulas).
 
+use k256::elliptic_curve::ops::LinearCombination;
 use k256::elliptic_curve::ops::{Invert, Reduce};
 use k256::elliptic_curve::point::AffineCoordinates;
 use k256::elliptic_curve::scalar::IsHigh;
 use k256::elliptic_curve::PrimeField;
-use k256::elliptic_curve::ops::LinearCombination;
 use k256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar, U256};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -45,7 +45,8 @@ fn mul_shift_384(k: &U256, g: &U256) -> U256 {
 /// of the bounds applies): each half as (magnitude, negative).
 fn split(k: &Scalar) -> Option<[(u128, bool); 2]> {
     let ku = U256::from(k);
-    let r2 = scalar(&mul_shift_384(&ku, &G1)) * scalar(&MINUS_B1) + scalar(&mul_shift_384(&ku, &G2)) * scalar(&MINUS_B2);
+    let r2 =
+        scalar(&mul_shift_384(&ku, &G1)) * scalar(&MINUS_B1) + scalar(&mul_shift_384(&ku, &G2)) * scalar(&MINUS_B2);
     let r1 = *k + r2 * scalar(&MINUS_LAMBDA);
     let half = |r: Scalar| {
         let negative = bool::from(r.is_high());
@@ -171,7 +172,9 @@ pub fn schnorr_verify(x_only: &[u8], msg: &[u8], sig: &[u8]) -> bool {
     let Ok(public) = k256::schnorr::VerifyingKey::from_bytes(key) else { return false };
     let (r, s) = sig.split_at(32);
     let Some(s) = Option::<Scalar>::from(Scalar::from_repr(FieldBytes::clone_from_slice(s))) else { return false };
-    let e = <Scalar as Reduce<U256>>::reduce_bytes(&challenge_hasher().chain_update(r).chain_update(key).chain_update(msg).finalize());
+    let e = <Scalar as Reduce<U256>>::reduce_bytes(
+        &challenge_hasher().chain_update(r).chain_update(key).chain_update(msg).finalize(),
+    );
     let point = lincomb_vartime(&s, &ProjectivePoint::from(*public.as_affine()), &-e).to_affine();
     // R = s·G − e·P must not be infinity, must have even y and x(R) = r (an r ≥ p never
     // equals a reduced coordinate).
@@ -216,7 +219,10 @@ mod tests {
             let [(m1, n1), (m2, n2)] = split(&k).unwrap();
             assert_eq!(signed(m1, n1) + signed(m2, n2) * lambda, k);
             // Below 2^127.6, so wnaf's carries never overflow.
-            assert!(m1 < 0xc000_0000_0000_0000_0000_0000_0000_0000 && m2 < 0xc000_0000_0000_0000_0000_0000_0000_0000, "{m1:x} {m2:x}");
+            assert!(
+                m1 < 0xc000_0000_0000_0000_0000_0000_0000_0000 && m2 < 0xc000_0000_0000_0000_0000_0000_0000_0000,
+                "{m1:x} {m2:x}"
+            );
         }
     }
 
@@ -266,7 +272,11 @@ mod tests {
             let high_s = k256::ecdsa::Signature::from_scalars(sig.r().to_repr(), (-*sig.s()).to_repr()).unwrap();
             let public = key.verifying_key();
             for (d, s) in [(digest, sig), ([i as u8 ^ 1; 32], sig), (digest, high_s)] {
-                assert_eq!(ecdsa_verify_prehash(public.as_affine(), &d, &s), public.verify_prehash(&d, &s).is_ok(), "key {i}");
+                assert_eq!(
+                    ecdsa_verify_prehash(public.as_affine(), &d, &s),
+                    public.verify_prehash(&d, &s).is_ok(),
+                    "key {i}"
+                );
             }
             assert!(ecdsa_verify_prehash(public.as_affine(), &digest, &sig));
             let schnorr = k256::schnorr::SigningKey::from_bytes(&k.to_repr()).unwrap();

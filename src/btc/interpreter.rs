@@ -12,9 +12,9 @@
 
 use super::hash::{hash160, sha256, sha256d};
 use super::psbt::taproot::output_key;
+use super::script::{next_instruction, Instruction};
 use super::sighash::{tapleaf_hash, SighashCache, TaprootSpend};
 use super::tx::TxOut;
-use super::script::{next_instruction, Instruction};
 use k256::PublicKey;
 
 /// What the interpreter concluded about one input.
@@ -119,11 +119,13 @@ struct Ctx<'s> {
 
 fn witness_program(script: &[u8]) -> Option<(u8, &[u8])> {
     match script {
-        [op, len, program @ ..] if usize::from(*len) == program.len() && (2..=40).contains(&program.len()) => match op {
-            0x00 => Some((0, program)),
-            0x51..=0x60 => Some((op - 0x50, program)),
-            _ => None,
-        },
+        [op, len, program @ ..] if usize::from(*len) == program.len() && (2..=40).contains(&program.len()) => {
+            match op {
+                0x00 => Some((0, program)),
+                0x51..=0x60 => Some((op - 0x50, program)),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
@@ -186,8 +188,12 @@ fn verify_taproot(cache: &mut SighashCache<'_>, ctx: &Ctx<'_>, program: &[u8], w
     match items {
         [] => invalid("empty taproot witness"),
         [sig] => {
-            let msg = |cache: &mut SighashCache<'_>, t| cache.taproot(ctx.index, ctx.spent, t, TaprootSpend::KeyPath { annex });
-            check_schnorr(cache, program, sig, msg)?.then_some(()).ok_or(Verdict::Invalid("taproot key-path signature invalid"))
+            let msg = |cache: &mut SighashCache<'_>, t| {
+                cache.taproot(ctx.index, ctx.spent, t, TaprootSpend::KeyPath { annex })
+            };
+            check_schnorr(cache, program, sig, msg)?
+                .then_some(())
+                .ok_or(Verdict::Invalid("taproot key-path signature invalid"))
         }
         [args @ .., script, control] => {
             if control.len() < 33 || (control.len() - 33) % 32 != 0 || control.len() > 33 + 128 * 32 {
@@ -195,7 +201,8 @@ fn verify_taproot(cache: &mut SighashCache<'_>, ctx: &Ctx<'_>, program: &[u8], w
             }
             let leaf_version = control[0] & 0xfe;
             let leaf_hash = tapleaf_hash(leaf_version, script);
-            let root = super::sighash::merkle_root_from_path(leaf_hash, &control[33..]).ok_or(Verdict::Invalid("bad control block"))?;
+            let root = super::sighash::merkle_root_from_path(leaf_hash, &control[33..])
+                .ok_or(Verdict::Invalid("bad control block"))?;
             let internal: [u8; 32] = control[1..33].try_into().unwrap_or([0; 32]);
             let (q_x, q_parity) = output_key(&internal, Some(&root)).ok_or(Verdict::Invalid("bad internal key"))?;
             if q_x[..] != program[..] || q_parity != control[0] & 1 {
@@ -239,15 +246,31 @@ fn run_tapscript(
     if stack.len() > 1000 {
         return invalid("stack too large");
     }
-    Exec { cache, ctx, sigversion: SigVersion::Tapscript { leaf_hash }, tap: Some(tap), script_code: Vec::new(), digests: Vec::new() }.run(script, stack, false)
+    Exec {
+        cache,
+        ctx,
+        sigversion: SigVersion::Tapscript { leaf_hash },
+        tap: Some(tap),
+        script_code: Vec::new(),
+        digests: Vec::new(),
+    }
+    .run(script, stack, false)
 }
 
 fn is_op_success(op: u8) -> bool {
     matches!(op, 80 | 98 | 126..=129 | 131..=134 | 137..=138 | 141..=142 | 149..=153 | 187..=254)
 }
 
-fn run(cache: &mut SighashCache<'_>, ctx: &Ctx<'_>, script: &[u8], stack: &mut Vec<Vec<u8>>, sigversion: SigVersion, push_only: bool) -> Res<()> {
-    Exec { cache, ctx, sigversion, tap: None, script_code: Vec::new(), digests: Vec::new() }.run(script, stack, push_only)
+fn run(
+    cache: &mut SighashCache<'_>,
+    ctx: &Ctx<'_>,
+    script: &[u8],
+    stack: &mut Vec<Vec<u8>>,
+    sigversion: SigVersion,
+    push_only: bool,
+) -> Res<()> {
+    Exec { cache, ctx, sigversion, tap: None, script_code: Vec::new(), digests: Vec::new() }
+        .run(script, stack, push_only)
 }
 
 struct Exec<'c, 'a, 's, 't, 'u> {
@@ -452,7 +475,9 @@ impl Exec<'_, '_, '_, '_, '_> {
             }
             0xa6 => {
                 let v = pop(stack)?;
-                stack.push(ripemd::Digest::finalize(<ripemd::Ripemd160 as ripemd::Digest>::new_with_prefix(&v)).to_vec());
+                stack.push(
+                    ripemd::Digest::finalize(<ripemd::Ripemd160 as ripemd::Digest>::new_with_prefix(&v)).to_vec(),
+                );
             }
             0xa8 => {
                 let v = pop(stack)?;
@@ -671,7 +696,8 @@ impl Exec<'_, '_, '_, '_, '_> {
         // Keys and signatures were pushed in order, so popped they are reversed: walk both
         // from the first pushed, each signature matching a later key than the one before.
         let (mut k, mut s) = (0usize, 0usize);
-        let (keys_in_order, sigs_in_order): (Vec<_>, Vec<_>) = (keys.iter().rev().collect(), sigs.iter().rev().collect());
+        let (keys_in_order, sigs_in_order): (Vec<_>, Vec<_>) =
+            (keys.iter().rev().collect(), sigs.iter().rev().collect());
         // The signature being matched, checked and hashed once for all the keys it meets
         // (`Some(None)`: an empty signature, which matches no key).
         let mut current: Option<Option<PreparedSig>> = None;

@@ -68,7 +68,10 @@ pub fn fuzz_script(data: &[u8]) {
     let _ = kind.name();
     let _ = script::to_asm(data);
     let _ = script::instructions(data);
-    if !matches!(kind, ScriptKind::NonStandard | ScriptKind::OpReturn(_) | ScriptKind::P2pk(_) | ScriptKind::Multisig { .. }) {
+    if !matches!(
+        kind,
+        ScriptKind::NonStandard | ScriptKind::OpReturn(_) | ScriptKind::P2pk(_) | ScriptKind::Multisig { .. }
+    ) {
         let a = Address::from_script(data, Network::Mainnet).expect("standard outputs have addresses");
         assert_eq!(a.script_pubkey(), data);
     }

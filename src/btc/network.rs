@@ -24,19 +24,35 @@ impl Network {
     }
     /// Base58 version byte of P2PKH addresses.
     pub fn p2pkh_prefix(self) -> u8 {
-        if self == Network::Mainnet { 0x00 } else { 0x6f }
+        if self == Network::Mainnet {
+            0x00
+        } else {
+            0x6f
+        }
     }
     /// Base58 version byte of P2SH addresses.
     pub fn p2sh_prefix(self) -> u8 {
-        if self == Network::Mainnet { 0x05 } else { 0xc4 }
+        if self == Network::Mainnet {
+            0x05
+        } else {
+            0xc4
+        }
     }
     /// WIF version byte.
     pub fn wif_prefix(self) -> u8 {
-        if self == Network::Mainnet { 0x80 } else { 0xef }
+        if self == Network::Mainnet {
+            0x80
+        } else {
+            0xef
+        }
     }
     /// BIP-44 coin type: 0 on mainnet, 1 on every test network.
     pub fn coin_type(self) -> u32 {
-        if self == Network::Mainnet { 0 } else { 1 }
+        if self == Network::Mainnet {
+            0
+        } else {
+            1
+        }
     }
     /// Stable lower-case name.
     pub fn name(self) -> &'static str {

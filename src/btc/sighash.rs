@@ -187,7 +187,11 @@ impl<'a> SighashCache<'a> {
                 output.encode_into(&mut buf);
                 outputs.update(&buf);
             }
-            Shared { prevouts: prevouts.finalize().into(), sequences: sequences.finalize().into(), outputs: outputs.finalize().into() }
+            Shared {
+                prevouts: prevouts.finalize().into(),
+                sequences: sequences.finalize().into(),
+                outputs: outputs.finalize().into(),
+            }
         })
     }
 
@@ -245,7 +249,13 @@ impl<'a> SighashCache<'a> {
 
     /// The BIP-143 (segwit v0) signature hash. `script_code` is the P2PKH script for
     /// P2WPKH or the witness script for P2WSH; `value` is the amount the input spends.
-    pub fn segwit_v0(&mut self, input_index: usize, script_code: &[u8], value: Amount, hash_type: u32) -> Result<[u8; 32], SighashError> {
+    pub fn segwit_v0(
+        &mut self,
+        input_index: usize,
+        script_code: &[u8],
+        value: Amount,
+        hash_type: u32,
+    ) -> Result<[u8; 32], SighashError> {
         self.check_input(input_index)?;
         let tx = self.tx;
         let base = hash_type & 0x1f;
@@ -253,8 +263,11 @@ impl<'a> SighashCache<'a> {
         let shared = self.shared().clone();
         let zero = [0u8; 32];
         let hash_prevouts = if anyone_can_pay { zero } else { sha256(&shared.prevouts) };
-        let hash_sequence =
-            if anyone_can_pay || base == SIGHASH_SINGLE || base == SIGHASH_NONE { zero } else { sha256(&shared.sequences) };
+        let hash_sequence = if anyone_can_pay || base == SIGHASH_SINGLE || base == SIGHASH_NONE {
+            zero
+        } else {
+            sha256(&shared.sequences)
+        };
         let hash_outputs = if base != SIGHASH_SINGLE && base != SIGHASH_NONE {
             sha256(&shared.outputs)
         } else if base == SIGHASH_SINGLE && input_index < tx.outputs.len() {
@@ -280,7 +293,13 @@ impl<'a> SighashCache<'a> {
     /// The BIP-341 signature hash. `spent` holds the output each input spends, in input
     /// order (all of them: without ANYONECANPAY the hash commits to every amount and
     /// scriptPubKey, which is what defeats the fee attack on segwit v0).
-    pub fn taproot(&mut self, input_index: usize, spent: &[TxOut], hash_type: u8, spend: TaprootSpend<'_>) -> Result<[u8; 32], SighashError> {
+    pub fn taproot(
+        &mut self,
+        input_index: usize,
+        spent: &[TxOut],
+        hash_type: u8,
+        spend: TaprootSpend<'_>,
+    ) -> Result<[u8; 32], SighashError> {
         self.check_input(input_index)?;
         if !matches!(hash_type, 0x00..=0x03 | 0x81..=0x83) {
             return Err(SighashError::InvalidTaprootHashType(hash_type));

@@ -2,7 +2,9 @@
 //! virtual size (BIP-141).
 
 use super::amount::Amount;
-use super::encoding::{compact_size_len, to_hex, witness_len, write_compact_size, write_var_bytes, write_witness, DecodeError, Reader};
+use super::encoding::{
+    compact_size_len, to_hex, witness_len, write_compact_size, write_var_bytes, write_witness, DecodeError, Reader,
+};
 use super::hash::sha256d;
 use core::fmt;
 

@@ -5,8 +5,8 @@
 use crate::engine::TorrentId;
 use crate::time::{Instant, Millis};
 use crate::tracker::OfferId;
-use crate::wire::PeerId;
 use crate::vecmap::VecMap;
+use crate::wire::PeerId;
 
 /// A connection handle, owned by the core.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -117,7 +117,9 @@ impl Conns {
 
     /// Whether this peer answered one of our pending offers for this torrent.
     pub fn answered_by(&self, torrent: TorrentId, peer: &PeerId) -> bool {
-        self.map.values().any(|c| c.torrent == torrent && matches!(&c.side, Side::Ours { answered: Some(p), .. } if p == peer))
+        self.map
+            .values()
+            .any(|c| c.torrent == torrent && matches!(&c.side, Side::Ours { answered: Some(p), .. } if p == peer))
     }
 
     /// Connections past their deadline.

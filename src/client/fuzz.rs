@@ -19,7 +19,10 @@ pub fn fuzz_client(data: &[u8]) {
     let mut c = Client::new(PeerId([b'f'; 20]), 9, false);
     c.set_default_trackers(vec![URL.into()]);
     let Ok(t) = c.add_torrent(&torrent, Instant(0)) else { return };
-    let _ = c.add_magnet("magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&ws=http%3A%2F%2Fw.example%2F", Instant(0));
+    let _ = c.add_magnet(
+        "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&ws=http%3A%2F%2Fw.example%2F",
+        Instant(0),
+    );
     c.tracker_opened(URL, Instant(1));
     let mut now = 1u64;
     let mut rest = data;
@@ -57,7 +60,8 @@ pub fn fuzz_client(data: &[u8]) {
             }
             8 => {
                 let id = TorrentId(u32::from(arg % 4));
-                let _ = (c.info(id), c.stats(id), c.peers(id), c.tracker_status(id), c.piece_map(id), c.torrent_file(id));
+                let _ =
+                    (c.info(id), c.stats(id), c.peers(id), c.tracker_status(id), c.piece_map(id), c.torrent_file(id));
                 let _ = c.set_file_priority(id, usize::from(arg >> 4), crate::swarm::Priority::High);
                 let _ = c.set_stream_window(id, u64::from(arg) * 1000, 20_000);
                 c.set_rate_limits(u64::from(arg) * 100, u64::from(arg) * 50);

@@ -32,9 +32,9 @@ use crate::piece::Bitfield;
 use crate::swarm::Priority;
 use crate::time::Instant;
 use crate::tracker::{TrackerOutput, TrackerStatus, Trackers};
+use crate::vecmap::VecMap;
 use crate::wire::PeerId;
 use conns::{Conn, Conns, Side};
-use crate::vecmap::VecMap;
 use std::collections::VecDeque;
 
 /// Peers each torrent looks for (WebTorrent keeps up to 55 connections per torrent; each
@@ -364,7 +364,14 @@ impl Client {
     }
 
     /// A web seed answered an `HttpGet` (status 0: network error).
-    pub fn http_response(&mut self, id: TorrentId, request: u64, status: u16, body: &[u8], now: Instant) -> Result<(), ClientError> {
+    pub fn http_response(
+        &mut self,
+        id: TorrentId,
+        request: u64,
+        status: u16,
+        body: &[u8],
+        now: Instant,
+    ) -> Result<(), ClientError> {
         self.entry(id)?;
         self.engine.http_response(id, request, status, body, now)?;
         self.drain_engine(Some(now));
@@ -384,7 +391,10 @@ impl Client {
 
     /// When to call [`Client::handle_timeout`] (absolute, on the caller's clock).
     pub fn poll_timeout(&self) -> Option<Instant> {
-        [self.engine.poll_timeout(), self.trackers.poll_timeout(), self.conns.poll_timeout()].into_iter().flatten().min()
+        [self.engine.poll_timeout(), self.trackers.poll_timeout(), self.conns.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// The next thing to do; drain until `None` after every input.
@@ -436,7 +446,8 @@ impl Client {
                     // `completed` only once every piece is here (libtorrent's rule): a peer
                     // that skipped files is not a seed, and trackers never take it back.
                     let seed = self.engine.swarm(*torrent).is_some_and(|s| s.have().is_complete());
-                    if let (Some(now), Some(hash), true) = (now, self.torrents.get(torrent).map(|e| e.info_hash), seed) {
+                    if let (Some(now), Some(hash), true) = (now, self.torrents.get(torrent).map(|e| e.info_hash), seed)
+                    {
                         self.refresh_trackers();
                         self.trackers.completed(hash, now);
                     }
@@ -536,7 +547,8 @@ impl Client {
             }
             TrackerOutput::DropOffer { offer_id } => {
                 let Some(conn) = self.conns.by_offer(&offer_id) else { return };
-                let answered = self.conns.get(conn).is_some_and(|c| matches!(c.side, Side::Ours { answered: Some(_), .. }));
+                let answered =
+                    self.conns.get(conn).is_some_and(|c| matches!(c.side, Side::Ours { answered: Some(_), .. }));
                 if !answered {
                     self.drop_conn(conn);
                 }

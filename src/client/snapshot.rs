@@ -87,11 +87,21 @@ impl Client {
     /// Like [`Client::add_resume`], but the verified pieces are `have` (a BEP 3 bitfield of
     /// what storage holds), not the snapshot's. Storage can then keep the snapshot once and
     /// only its own bitfield per piece, instead of a whole snapshot with every piece.
-    pub fn add_resume_with_pieces(&mut self, snapshot: &[u8], have: &[u8], now: Instant) -> Result<TorrentId, ClientError> {
+    pub fn add_resume_with_pieces(
+        &mut self,
+        snapshot: &[u8],
+        have: &[u8],
+        now: Instant,
+    ) -> Result<TorrentId, ClientError> {
         self.restore(snapshot, Some(have), now)
     }
 
-    fn restore(&mut self, snapshot: &[u8], have_override: Option<&[u8]>, now: Instant) -> Result<TorrentId, ClientError> {
+    fn restore(
+        &mut self,
+        snapshot: &[u8],
+        have_override: Option<&[u8]>,
+        now: Instant,
+    ) -> Result<TorrentId, ClientError> {
         let value = decode(snapshot, Mode::Strict).map_err(|_| ClientError::BadSnapshot)?;
         let dict = value.as_dict().ok_or(ClientError::BadSnapshot)?;
         let have = dict.get_bytes(b"have").ok_or(ClientError::BadSnapshot)?;

@@ -109,12 +109,13 @@ pub struct PeerInfo {
     pub peer_interested: bool,
 }
 
-
 /// A peer id's client, from its Azureus-style prefix when it sent no `v` (`-WW0300-` is
 /// WebTorrent 0.300, the form WebTorrent uses).
 fn client_from_id(id: &[u8; 20]) -> String {
     match id {
-        [b'-', a, b, v @ .., b'-', _, _, _, _, _, _, _, _, _, _, _, _] if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() => {
+        [b'-', a, b, v @ .., b'-', _, _, _, _, _, _, _, _, _, _, _, _]
+            if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() =>
+        {
             let code = format!("{}{}", *a as char, *b as char);
             let version: String = v.iter().map(|c| *c as char).collect();
             match code.as_str() {

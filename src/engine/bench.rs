@@ -23,7 +23,8 @@ impl TransferBench {
     pub fn new(len: usize, piece_len: u32) -> Result<Self, EngineError> {
         let data: Vec<u8> = (0..len as u64).map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8).collect();
         let opts = CreateOptions { name: "bench.bin".into(), piece_length: Some(piece_len), ..Default::default() };
-        let mut creator = TorrentCreator::new(opts, vec![(vec!["bench.bin".into()], len as u64)]).map_err(EngineError::Metainfo)?;
+        let mut creator =
+            TorrentCreator::new(opts, vec![(vec!["bench.bin".into()], len as u64)]).map_err(EngineError::Metainfo)?;
         creator.feed(&data).map_err(EngineError::Metainfo)?;
         let torrent = creator.finish().map_err(EngineError::Metainfo)?.torrent;
         Ok(TransferBench { torrent, data, piece_len: piece_len as usize })

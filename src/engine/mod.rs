@@ -35,15 +35,15 @@
 pub mod bench;
 mod error;
 
-pub use crate::swarm::PeerKey;
 use crate::metainfo::{Magnet, Metainfo};
 use crate::piece::Bitfield;
 use crate::swarm::rate::SharedLimits;
+pub use crate::swarm::PeerKey;
 use crate::swarm::{Swarm, SwarmConfig, SwarmOutput, SwarmStats};
 use crate::time::Instant;
+use crate::vecmap::VecMap;
 use crate::wire::PeerId;
 pub use error::EngineError;
-use crate::vecmap::VecMap;
 use std::collections::VecDeque;
 
 /// A torrent handle, owned by the engine.
@@ -153,11 +153,23 @@ pub struct Engine {
 impl Engine {
     /// An engine with no torrents.
     pub fn new(config: EngineConfig) -> Self {
-        Engine { config, torrents: VecMap::new(), peers: VecMap::new(), next_torrent: 1, next_peer: 1, outputs: VecDeque::new(), limits: SharedLimits::default() }
+        Engine {
+            config,
+            torrents: VecMap::new(),
+            peers: VecMap::new(),
+            next_torrent: 1,
+            next_peer: 1,
+            outputs: VecDeque::new(),
+            limits: SharedLimits::default(),
+        }
     }
 
     fn swarm_config(&self) -> SwarmConfig {
-        SwarmConfig { verify: self.config.verify, global_limits: self.limits.clone(), ..SwarmConfig::new(self.config.peer_id) }
+        SwarmConfig {
+            verify: self.config.verify,
+            global_limits: self.limits.clone(),
+            ..SwarmConfig::new(self.config.peer_id)
+        }
     }
 
     fn insert(&mut self, make: impl FnOnce(SwarmConfig, u64) -> Swarm) -> Result<TorrentId, EngineError> {
@@ -305,7 +317,14 @@ impl Engine {
 
     /// A web seed answered an [`Output::HttpGet`]: its HTTP status (0 for a network
     /// error) and body. Anything but `206` with exactly the asked length is refused.
-    pub fn http_response(&mut self, torrent: TorrentId, id: u64, status: u16, body: &[u8], now: Instant) -> Result<(), EngineError> {
+    pub fn http_response(
+        &mut self,
+        torrent: TorrentId,
+        id: u64,
+        status: u16,
+        body: &[u8],
+        now: Instant,
+    ) -> Result<(), EngineError> {
         self.torrents.get_mut(&torrent).ok_or(EngineError::UnknownTorrent)?.handle_http_response(id, status, body, now);
         Ok(())
     }
@@ -375,7 +394,8 @@ impl Engine {
 
     /// Restores a torrent from [`Engine::resume_snapshot`] bytes.
     pub fn add_resume(&mut self, snapshot: &[u8]) -> Result<TorrentId, EngineError> {
-        let value = crate::bencode::decode(snapshot, crate::bencode::Mode::Strict).map_err(|_| EngineError::BadSnapshot)?;
+        let value =
+            crate::bencode::decode(snapshot, crate::bencode::Mode::Strict).map_err(|_| EngineError::BadSnapshot)?;
         let dict = value.as_dict().ok_or(EngineError::BadSnapshot)?;
         let info = dict.get(b"info").and_then(|v| v.as_bytes()).ok_or(EngineError::BadSnapshot)?;
         let have = dict.get(b"have").and_then(|v| v.as_bytes()).ok_or(EngineError::BadSnapshot)?;

@@ -3,11 +3,11 @@
 
 use super::error::MetainfoError as E;
 use super::info_hash::InfoHash;
+use super::layout::Layout;
 use super::magnet::Magnet;
 use super::parse::{check_component, MAX_PIECE_LENGTH};
-use crate::bencode::OwnedValue;
-use super::layout::Layout;
 use super::piece_range::{plan_hash_jobs, HashJob, PieceRangeHasher};
+use crate::bencode::OwnedValue;
 
 /// What goes into a new torrent besides the files.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -89,8 +89,16 @@ impl TorrentCreator {
         }
         let single_file = files.len() == 1 && files[0].0 == [options.name.clone()];
         let lengths: Vec<u64> = files.iter().map(|(_, len)| *len).collect();
-        let layout = Layout::new(&lengths, piece_length).map_err(|_| E::Misuse("the files cannot be laid out in pieces"))?;
-        Ok(TorrentCreator { options, files, single_file, piece_length, hasher: PieceRangeHasher::new(piece_length, total)?, layout })
+        let layout =
+            Layout::new(&lengths, piece_length).map_err(|_| E::Misuse("the files cannot be laid out in pieces"))?;
+        Ok(TorrentCreator {
+            options,
+            files,
+            single_file,
+            piece_length,
+            hasher: PieceRangeHasher::new(piece_length, total)?,
+            layout,
+        })
     }
 
     /// The piece length in use.

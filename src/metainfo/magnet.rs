@@ -1,9 +1,9 @@
 //! Magnet links (BEP 9; `so` from BEP 53): parsing what WebTorrent and others emit, and
 //! building links that every client reads.
 
-pub use crate::percent::{percent_decode, percent_encode};
 use super::error::MetainfoError as E;
 use super::info_hash::{InfoHash, InfoHashV2};
+pub use crate::percent::{percent_decode, percent_encode};
 
 /// What a magnet link names.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

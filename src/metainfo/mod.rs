@@ -4,8 +4,8 @@
 mod create;
 mod error;
 mod info_hash;
-pub mod magnet;
 pub mod layout;
+pub mod magnet;
 mod parse;
 mod piece_layers;
 mod piece_range;
@@ -14,11 +14,11 @@ mod v2;
 
 pub use create::{default_piece_length, CreateOptions, Created, TorrentCreator};
 pub use error::MetainfoError;
-pub use magnet::Magnet;
 pub use info_hash::{hex, unhex, InfoHash, InfoHashV2};
 pub use layout::{BlockIndex, FileSegment, Layout, LayoutError, PieceIndex, BLOCK_SIZE};
-pub use piece_range::{plan_hash_jobs, HashJob, PieceRangeHasher};
+pub use magnet::Magnet;
 pub use parse::{parse_info, parse_torrent, MAX_PIECE_LENGTH};
+pub use piece_range::{plan_hash_jobs, HashJob, PieceRangeHasher};
 pub use torrent::{FileEntry, MetaVersion, Metainfo};
 
 /// Fuzz entry point: parsing a torrent never panics, and its layout is self-consistent.

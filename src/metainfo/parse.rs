@@ -30,7 +30,8 @@ pub fn parse_torrent(bytes: &[u8]) -> Result<Metainfo, E> {
     meta.creation_date = top.get_int(b"creation date");
     if let (Some(layers), Some(Value::Dict(info))) = (top.get(b"piece layers"), top.get(b"info")) {
         let layers = layers.as_dict().ok_or_else(|| E::invalid("piece layers", "not a dictionary"))?;
-        let tree = info.get_dict(b"file tree").ok_or_else(|| E::invalid("piece layers", "in a torrent with no file tree"))?;
+        let tree =
+            info.get_dict(b"file tree").ok_or_else(|| E::invalid("piece layers", "in a torrent with no file tree"))?;
         let roots: Vec<(u64, [u8; 32])> =
             v2::leaves(tree)?.into_iter().filter_map(|(_, len, root)| Some((len, root?))).collect();
         meta.piece_layers = super::piece_layers::check(layers, &roots, meta.piece_length)?;
@@ -47,9 +48,7 @@ pub fn parse_info(info_bytes: &[u8]) -> Result<Metainfo, E> {
 
 fn parse_info_dict(info: &Dict<'_>) -> Result<Metainfo, E> {
     let info_hash_v1 = InfoHash(crate::piece::sha1(info.raw));
-    let name = text(info, b"name.utf-8")
-        .or_else(|| text(info, b"name"))
-        .ok_or(E::Missing("info.name"))?;
+    let name = text(info, b"name.utf-8").or_else(|| text(info, b"name")).ok_or(E::Missing("info.name"))?;
     check_component("info.name", &name)?;
     let piece_length = match info.get_int(b"piece length") {
         None => return Err(E::Missing("info.piece length")),
@@ -118,10 +117,7 @@ fn v1_pieces(info: &Dict<'_>, piece_count: u32) -> Result<Vec<[u8; 20]>, E> {
         return Err(E::invalid("info.pieces", format!("{} bytes is not a multiple of 20", bytes.len())));
     }
     if bytes.len() / 20 != piece_count as usize {
-        return Err(E::invalid(
-            "info.pieces",
-            format!("{} hashes for {piece_count} pieces", bytes.len() / 20),
-        ));
+        return Err(E::invalid("info.pieces", format!("{} hashes for {piece_count} pieces", bytes.len() / 20)));
     }
     Ok(bytes.chunks_exact(20).map(|c| c.try_into().unwrap_or([0; 20])).collect())
 }
@@ -130,8 +126,7 @@ fn v1_files(info: &Dict<'_>, name: &str) -> Result<(Vec<FileEntry>, bool), E> {
     let entry = |path: Vec<String>, length, offset, attr: String| FileEntry {
         // BEP 47 marks pad files with `attr` p. BitComet wrote them before BEP 47 existed,
         // named `_____padding_file_N_…` with no attr; libtorrent hides those too.
-        padding: attr.contains('p')
-            || path.last().is_some_and(|name| name.starts_with(LEGACY_PAD_PREFIX)),
+        padding: attr.contains('p') || path.last().is_some_and(|name| name.starts_with(LEGACY_PAD_PREFIX)),
         path,
         length,
         offset,

@@ -94,7 +94,12 @@ pub fn plan_hash_jobs(layout: &Layout, parts: u32) -> Vec<HashJob> {
         let count = per.min(pieces - first);
         let start = u64::from(first) * u64::from(layout.piece_len());
         let end = (u64::from(first + count) * u64::from(layout.piece_len())).min(layout.total_len());
-        jobs.push(HashJob { first_piece: first, piece_count: count, len: end - start, segments: layout.segments(start..end) });
+        jobs.push(HashJob {
+            first_piece: first,
+            piece_count: count,
+            len: end - start,
+            segments: layout.segments(start..end),
+        });
         first += count;
     }
     jobs

@@ -11,8 +11,7 @@ const MAX_TREE_DEPTH: usize = 48;
 
 /// A v2 torrent is single-file when its tree is exactly `{name: {"": {...}}}`.
 pub(super) fn is_single_file(tree: &Dict<'_>) -> bool {
-    tree.entries.len() == 1
-        && tree.entries[0].1.as_dict().is_some_and(|d| d.entries.len() == 1 && d.get(b"").is_some())
+    tree.entries.len() == 1 && tree.entries[0].1.as_dict().is_some_and(|d| d.entries.len() == 1 && d.get(b"").is_some())
 }
 
 /// The files of a pure v2 torrent in tree order, with a synthetic pad entry after each file
@@ -44,10 +43,7 @@ pub(super) fn files_from_tree(tree: &Dict<'_>, piece_length: u32) -> Result<Vec<
 }
 
 /// A hybrid's v1 files (pad files skipped) must be the v2 tree's files, same paths and sizes.
-pub(super) fn check_hybrid_agrees(
-    tree: &Dict<'_>,
-    v1_files: &[FileEntry],
-) -> Result<(), E> {
+pub(super) fn check_hybrid_agrees(tree: &Dict<'_>, v1_files: &[FileEntry]) -> Result<(), E> {
     let leaves = leaves(tree)?;
     let real: Vec<&FileEntry> = v1_files.iter().filter(|f| !f.padding && f.length > 0).collect();
     let tree_files: Vec<_> = leaves.iter().filter(|(_, len, _)| *len > 0).collect();
@@ -89,7 +85,9 @@ fn walk(dir: &Dict<'_>, path: &mut Vec<String>, out: &mut Vec<Leaf>, depth: usiz
                 _ => return Err(E::invalid("info.file tree", "a file without a valid length")),
             };
             let root = match node.get_bytes(b"pieces root") {
-                Some(r) => Some(<[u8; 32]>::try_from(r).map_err(|_| E::invalid("info.file tree", "pieces root is not 32 bytes"))?),
+                Some(r) => Some(
+                    <[u8; 32]>::try_from(r).map_err(|_| E::invalid("info.file tree", "pieces root is not 32 bytes"))?,
+                ),
                 None if length > 0 => return Err(E::invalid("info.file tree", "a non-empty file without pieces root")),
                 None => None,
             };

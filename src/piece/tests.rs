@@ -8,10 +8,7 @@ fn bitfield_uses_bep3_bit_order_and_rejects_spare_bits() {
     assert_eq!(bf.count(), 2);
     assert_eq!(Bitfield::from_wire(&[0x80, 0x40], 10).unwrap(), bf);
     assert_eq!(Bitfield::from_wire(&[0x80, 0x60], 10), Err(BitfieldError::SpareBitSet));
-    assert_eq!(
-        Bitfield::from_wire(&[0x80], 10),
-        Err(BitfieldError::WrongLength { expected: 2, got: 1 })
-    );
+    assert_eq!(Bitfield::from_wire(&[0x80], 10), Err(BitfieldError::WrongLength { expected: 2, got: 1 }));
     assert!(bf.clear(0) && !bf.clear(0));
     assert_eq!(bf.iter_set().collect::<Vec<_>>(), vec![9]);
 }
@@ -39,6 +36,9 @@ fn incremental_hash_equals_one_shot_hash() {
     // "abc" from FIPS 180-1.
     assert_eq!(
         sha1(b"abc"),
-        [0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e, 0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d]
+        [
+            0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e, 0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0,
+            0xd8, 0x9d
+        ]
     );
 }

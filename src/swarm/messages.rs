@@ -6,7 +6,9 @@ use super::peer::OUR_REQQ;
 use super::{PeerKey, PeerSession, Swarm, SwarmOutput};
 use crate::piece::Bitfield;
 use crate::time::Instant;
-use crate::wire::ext::{serve_metadata, ExtMessage, ExtRegistry, FetchProgress, MetadataMessage, MAX_REQUESTS_PER_PEER};
+use crate::wire::ext::{
+    serve_metadata, ExtMessage, ExtRegistry, FetchProgress, MetadataMessage, MAX_REQUESTS_PER_PEER,
+};
 use crate::wire::{Frame, Handshake, Message};
 
 impl Swarm {
@@ -174,7 +176,9 @@ impl Swarm {
     pub(super) fn update_interest(&mut self, key: PeerKey) {
         let Some(peer) = self.peers.get_mut(&key) else { return };
         let wanted = match &peer.have {
-            Some(theirs) => theirs.iter_set().any(|p| !self.have.has(p) && self.picker.priority(p) > super::Priority::Skip),
+            Some(theirs) => {
+                theirs.iter_set().any(|p| !self.have.has(p) && self.picker.priority(p) > super::Priority::Skip)
+            }
             None => false,
         };
         if wanted != peer.am_interested {

@@ -29,6 +29,7 @@ use crate::metainfo::{InfoHash, Metainfo};
 use crate::piece::Bitfield;
 use crate::rng::Rng;
 use crate::time::{Instant, Millis};
+use crate::vecmap::{VecMap, VecSet};
 use crate::wire::ext::MetadataFetcher;
 use crate::wire::{BlockRequest, Message, PeerId};
 use partial::PartialPiece;
@@ -36,9 +37,8 @@ pub use peer::{PeerKey, PeerSession};
 pub use picker::{Picker, Priority};
 pub use progress::Progress;
 use rate::{Gate, Meter, SharedLimits};
-pub use views::{PeerView, WebSeedView};
-use crate::vecmap::{VecMap, VecSet};
 use std::collections::{BTreeMap, VecDeque};
+pub use views::{PeerView, WebSeedView};
 
 /// Hash failures a peer may be the only contributor to before it is banned.
 pub const MAX_STRIKES: u32 = 2;
@@ -143,7 +143,15 @@ pub struct SwarmConfig {
 impl SwarmConfig {
     /// Defaults for a peer id.
     pub fn new(peer_id: PeerId) -> Self {
-        SwarmConfig { peer_id, upload_slots: 4, cache_bytes: 8 << 20, max_unacked: 1 << 20, client: "peerpage 0.1".into(), verify: true, global_limits: SharedLimits::default() }
+        SwarmConfig {
+            peer_id,
+            upload_slots: 4,
+            cache_bytes: 8 << 20,
+            max_unacked: 1 << 20,
+            client: "peerpage 0.1".into(),
+            verify: true,
+            global_limits: SharedLimits::default(),
+        }
     }
 }
 
@@ -346,7 +354,10 @@ impl Swarm {
         let Some(meta) = &self.meta else { return };
         let layout = &meta.layout;
         let mut window = Vec::new();
-        if let (Some(first), Some(last)) = (layout.piece_at(offset), layout.piece_at(offset.saturating_add(len.max(1)) - 1).or_else(|| layout.piece(layout.piece_count() - 1))) {
+        if let (Some(first), Some(last)) = (
+            layout.piece_at(offset),
+            layout.piece_at(offset.saturating_add(len.max(1)) - 1).or_else(|| layout.piece(layout.piece_count() - 1)),
+        ) {
             window.extend(first.get()..=last.get());
         }
         for edge in [0, layout.piece_count() - 1] {

@@ -32,7 +32,13 @@ impl PartialPiece {
     /// An empty piece of `size` bytes cut into blocks of `block_len` (16 KiB).
     pub fn new(size: u32, block_len: u32) -> Self {
         let count = size.div_ceil(block_len) as usize;
-        PartialPiece { data: vec![0; size as usize], blocks: vec![BlockState::Missing; count], block_len, received: 0, slow: false }
+        PartialPiece {
+            data: vec![0; size as usize],
+            blocks: vec![BlockState::Missing; count],
+            block_len,
+            received: 0,
+            slow: false,
+        }
     }
 
     /// Marks the piece as a slow peer's (see the field).

@@ -20,7 +20,8 @@ pub struct Progress {
 impl Swarm {
     /// What piece `p` adds to the totals.
     fn share(&self, p: u32) -> Progress {
-        let Some(size) = self.meta.as_ref().and_then(|m| m.layout.piece(p).map(|i| u64::from(m.layout.piece_size(i)))) else {
+        let Some(size) = self.meta.as_ref().and_then(|m| m.layout.piece(p).map(|i| u64::from(m.layout.piece_size(i))))
+        else {
             return Progress::default();
         };
         let have = self.have.has(p);
@@ -50,7 +51,11 @@ impl Swarm {
 
     /// Changes priorities through `change`; `affected` names each piece whose priority it
     /// may change, once.
-    pub(super) fn reprioritize(&mut self, affected: impl Iterator<Item = u32> + Clone, change: impl FnOnce(&mut Picker)) {
+    pub(super) fn reprioritize(
+        &mut self,
+        affected: impl Iterator<Item = u32> + Clone,
+        change: impl FnOnce(&mut Picker),
+    ) {
         affected.clone().for_each(|p| self.remove_share(p));
         change(&mut self.picker);
         affected.for_each(|p| self.add_share(p));
@@ -118,7 +123,8 @@ mod tests {
         let total: u64 = files.iter().map(|f| f.1).sum();
         let data: Vec<u8> = (0..total).map(|i| (i.wrapping_mul(2_654_435_761) >> 9) as u8).collect();
         let opts = CreateOptions { name: "t".into(), piece_length: Some(PIECE), ..Default::default() };
-        let mut creator = TorrentCreator::new(opts, files.iter().map(|(n, l)| (vec![n.to_string()], *l)).collect()).unwrap();
+        let mut creator =
+            TorrentCreator::new(opts, files.iter().map(|(n, l)| (vec![n.to_string()], *l)).collect()).unwrap();
         creator.feed(&data).unwrap();
         (parse_torrent(&creator.finish().unwrap().torrent).unwrap(), data)
     }

@@ -81,14 +81,20 @@ impl Swarm {
                 .partial
                 .iter()
                 .filter(|(p, part)| {
-                    peer.has(**p) && part.has_missing() && (part.is_slow() == slow || self.picker.priority(**p) == super::Priority::Critical)
+                    peer.has(**p)
+                        && part.has_missing()
+                        && (part.is_slow() == slow || self.picker.priority(**p) == super::Priority::Critical)
                 })
                 .map(|(p, _)| *p)
                 .min_by_key(|p| (self.picker.priority(*p) != super::Priority::Critical, *p));
             let target = match started {
                 Some(s) if self.picker.priority(s) == super::Priority::Critical => Some(s),
                 Some(s) => {
-                    let urgent = self.picker.window().iter().any(|&p| !self.have.has(p) && peer.has(p) && !self.partial.contains_key(&p));
+                    let urgent = self
+                        .picker
+                        .window()
+                        .iter()
+                        .any(|&p| !self.have.has(p) && peer.has(p) && !self.partial.contains_key(&p));
                     (!urgent).then_some(s)
                 }
                 None => None,
@@ -108,7 +114,11 @@ impl Swarm {
                         None => {
                             // Nothing new to start: blocks nobody was asked for in the other
                             // speed's pieces, then endgame.
-                            let other = self.partial.iter().find(|(p, part)| peer.has(**p) && part.has_missing()).map(|(p, _)| *p);
+                            let other = self
+                                .partial
+                                .iter()
+                                .find(|(p, part)| peer.has(**p) && part.has_missing())
+                                .map(|(p, _)| *p);
                             match other {
                                 Some(p) => p,
                                 None => {

@@ -13,9 +13,11 @@ const READ_AHEAD: usize = 2 << 20;
 
 impl Swarm {
     pub(super) fn on_request(&mut self, key: PeerKey, req: BlockRequest) {
-        let valid = self.meta.as_ref().is_some_and(|m| m.layout.range_in_piece(req.index, req.begin, req.length).is_some());
+        let valid =
+            self.meta.as_ref().is_some_and(|m| m.layout.range_in_piece(req.index, req.begin, req.length).is_some());
         let Some(peer) = self.peers.get_mut(&key) else { return };
-        let serve = valid && !peer.am_choking && self.have.has(req.index) && peer.upload_queue.len() < OUR_REQQ as usize;
+        let serve =
+            valid && !peer.am_choking && self.have.has(req.index) && peer.upload_queue.len() < OUR_REQQ as usize;
         if serve {
             peer.upload_queue.push_back(req);
         } else if peer.fast {
@@ -149,7 +151,8 @@ impl Swarm {
         let mut keyed: Vec<(u64, u64, PeerKey)> = ranked.drain(..).map(|(r, k)| (r, self.rng.next_u64(), k)).collect();
         keyed.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut unchoke: Vec<PeerKey> = keyed.iter().take(self.config.upload_slots).map(|e| e.2).collect();
-        let optimistic_due = self.optimistic.is_none_or(|(k, since)| now - since >= OPTIMISTIC_INTERVAL || !self.peers.contains_key(&k));
+        let optimistic_due =
+            self.optimistic.is_none_or(|(k, since)| now - since >= OPTIMISTIC_INTERVAL || !self.peers.contains_key(&k));
         if optimistic_due {
             let candidates: Vec<PeerKey> = keyed.iter().skip(self.config.upload_slots).map(|e| e.2).collect();
             self.optimistic = match candidates.len() {

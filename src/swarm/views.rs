@@ -73,7 +73,12 @@ impl Swarm {
         let now = self.clock;
         self.web_seeds
             .iter()
-            .map(|s| WebSeedView { url: s.url.clone(), down_speed: s.meter.rate(now), downloaded: s.downloaded, failing: s.failures > 0 })
+            .map(|s| WebSeedView {
+                url: s.url.clone(),
+                down_speed: s.meter.rate(now),
+                downloaded: s.downloaded,
+                failing: s.failures > 0,
+            })
             .collect()
     }
 

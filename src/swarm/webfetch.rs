@@ -26,7 +26,8 @@ impl Swarm {
                 return;
             }
             let partial = &self.partial;
-            let Some(piece) = self.picker.pick(&self.have, &|_| true, &|p| partial.contains_key(&p), &mut self.rng) else {
+            let Some(piece) = self.picker.pick(&self.have, &|_| true, &|p| partial.contains_key(&p), &mut self.rng)
+            else {
                 return;
             };
             let Some(idx) = meta.layout.piece(piece) else { return };

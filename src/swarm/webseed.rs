@@ -64,7 +64,10 @@ pub fn plan(meta: &Metainfo, base: &str, range: core::ops::Range<u64>) -> Vec<(H
         .filter_map(|seg| {
             let padding = meta.files.get(seg.file).is_some_and(|f| f.padding);
             let url = file_url(meta, base, seg.file)?;
-            Some((HttpRange { url, start: seg.offset_in_file, end_inclusive: seg.offset_in_file + seg.len - 1 }, padding))
+            Some((
+                HttpRange { url, start: seg.offset_in_file, end_inclusive: seg.offset_in_file + seg.len - 1 },
+                padding,
+            ))
         })
         .collect()
 }

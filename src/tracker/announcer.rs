@@ -215,10 +215,7 @@ impl Announcer {
     /// one is scheduled as if it went out now.
     pub fn poll_announce(&mut self, now: Instant) -> Option<Option<AnnounceEvent>> {
         self.next_announce.filter(|&t| t <= now)?;
-        let event = self
-            .pending
-            .take()
-            .or_else(|| (!self.started_sent).then_some(AnnounceEvent::Started));
+        let event = self.pending.take().or_else(|| (!self.started_sent).then_some(AnnounceEvent::Started));
         if event == Some(AnnounceEvent::Started) {
             self.started_sent = true;
         }
@@ -232,13 +229,7 @@ impl Announcer {
         self.next_announce = if self.stopped {
             None
         } else {
-            Some(
-                now + if self.answered {
-                    self.period()
-                } else {
-                    UNANSWERED_INTERVAL
-                },
-            )
+            Some(now + if self.answered { self.period() } else { UNANSWERED_INTERVAL })
         };
         Some(event)
     }

@@ -113,11 +113,7 @@ pub fn normalize_tracker_url(url: &str, secure_page: bool) -> Option<String> {
     let url = url.trim();
     let lower = url.get(..6).unwrap_or("").to_ascii_lowercase();
     let secure = lower.starts_with("wss://");
-    let allowed = if secure_page {
-        secure
-    } else {
-        secure || lower.starts_with("ws://")
-    };
+    let allowed = if secure_page { secure } else { secure || lower.starts_with("ws://") };
     if !allowed {
         return None;
     }
@@ -152,13 +148,7 @@ impl Trackers {
         now: Instant,
     ) -> Vec<String> {
         if !self.swarms.iter().any(|s| s.info_hash == info_hash) {
-            self.swarms.push(Swarm {
-                info_hash,
-                uploaded: 0,
-                downloaded: 0,
-                left,
-                wanted_offers: 0,
-            });
+            self.swarms.push(Swarm { info_hash, uploaded: 0, downloaded: 0, left, wanted_offers: 0 });
         }
         let mut kept = Vec::new();
         for url in urls.iter().filter_map(|u| normalize_tracker_url(u, self.secure_page)) {
@@ -184,11 +174,7 @@ impl Trackers {
                     if tracker.link.is_up() {
                         announcer.handle_connected(now);
                     }
-                    tracker.entries.push(Entry {
-                        info_hash,
-                        announcer,
-                        gathering: None,
-                    });
+                    tracker.entries.push(Entry { info_hash, announcer, gathering: None });
                 }
             }
             kept.push(url);
@@ -205,12 +191,8 @@ impl Trackers {
                 entry.gathering = None;
             }
         }
-        let dropped: Vec<OfferId> = self
-            .offers
-            .iter()
-            .filter(|(_, o)| o.info_hash == info_hash)
-            .map(|(id, _)| *id)
-            .collect();
+        let dropped: Vec<OfferId> =
+            self.offers.iter().filter(|(_, o)| o.info_hash == info_hash).map(|(id, _)| *id).collect();
         for offer_id in dropped {
             self.offers.remove(&offer_id);
             self.out.push_back(TrackerOutput::DropOffer { offer_id });
@@ -286,12 +268,7 @@ impl Trackers {
             entry.gathering = None;
         }
         tracker.entries.retain(|e| !e.announcer.is_finished());
-        let lost: Vec<OfferId> = self
-            .offers
-            .iter()
-            .filter(|(_, o)| o.url == url)
-            .map(|(id, _)| *id)
-            .collect();
+        let lost: Vec<OfferId> = self.offers.iter().filter(|(_, o)| o.url == url).map(|(id, _)| *id).collect();
         for offer_id in lost {
             self.offers.remove(&offer_id);
             self.out.push_back(TrackerOutput::DropOffer { offer_id });
@@ -326,10 +303,7 @@ impl Trackers {
         let up = self.trackers.iter().any(|t| t.url == url && t.link.is_up());
         if up {
             let text = answer_json(info_hash, self.peer_id, to_peer, offer_id, sdp);
-            self.out.push_back(TrackerOutput::Send {
-                url: url.to_string(),
-                text,
-            });
+            self.out.push_back(TrackerOutput::Send { url: url.to_string(), text });
         }
         up
     }
@@ -365,20 +339,11 @@ impl Trackers {
             }
             TrackerMessage::Failure { info_hash, reason } => {
                 // A bare failure (bittorrent-tracker could not parse us) concerns every torrent.
-                for entry in tracker
-                    .entries
-                    .iter_mut()
-                    .filter(|e| info_hash.is_none_or(|h| h == e.info_hash))
-                {
+                for entry in tracker.entries.iter_mut().filter(|e| info_hash.is_none_or(|h| h == e.info_hash)) {
                     entry.announcer.handle_failure(now, reason.clone());
                 }
             }
-            TrackerMessage::Offer {
-                info_hash,
-                peer_id: from,
-                offer_id,
-                sdp,
-            } => {
+            TrackerMessage::Offer { info_hash, peer_id: from, offer_id, sdp } => {
                 // WebTorrent ignores foreign swarms and its own offers coming back (§1.4).
                 if from != peer_id && ours(&tracker.entries, &info_hash) {
                     self.out.push_back(TrackerOutput::IncomingOffer {
@@ -390,23 +355,12 @@ impl Trackers {
                     });
                 }
             }
-            TrackerMessage::Answer {
-                info_hash,
-                peer_id: from,
-                offer_id,
-                sdp,
-            } => {
-                let matches = self
-                    .offers
-                    .get(&offer_id)
-                    .is_some_and(|o| o.info_hash == info_hash && o.sent_at.is_some());
+            TrackerMessage::Answer { info_hash, peer_id: from, offer_id, sdp } => {
+                let matches =
+                    self.offers.get(&offer_id).is_some_and(|o| o.info_hash == info_hash && o.sent_at.is_some());
                 if from != peer_id && matches {
                     self.offers.remove(&offer_id);
-                    self.out.push_back(TrackerOutput::Answer {
-                        offer_id,
-                        peer_id: from,
-                        sdp,
-                    });
+                    self.out.push_back(TrackerOutput::Answer { offer_id, peer_id: from, sdp });
                 }
             }
             TrackerMessage::Scrape(_) => {}
@@ -453,8 +407,7 @@ impl Trackers {
             }
             !idle
         });
-        self.out
-            .extend(closed.into_iter().map(|url| TrackerOutput::Close { url }));
+        self.out.extend(closed.into_iter().map(|url| TrackerOutput::Close { url }));
     }
 
     /// The next thing for the caller to do.
@@ -467,7 +420,12 @@ impl Trackers {
     /// while our `left` is above 0: a peer that finished only the files it wanted.
     pub fn reports_no_leechers(&self, info_hash: InfoHash) -> bool {
         let us = u64::from(self.swarms.iter().any(|s| s.info_hash == info_hash && s.left.is_some_and(|l| l > 0)));
-        let mut counts = self.trackers.iter().filter_map(|t| t.entries.iter().find(|e| e.info_hash == info_hash)).map(|e| e.announcer.counts).peekable();
+        let mut counts = self
+            .trackers
+            .iter()
+            .filter_map(|t| t.entries.iter().find(|e| e.info_hash == info_hash))
+            .map(|e| e.announcer.counts)
+            .peekable();
         counts.peek().is_some() && counts.all(|c| c.is_some_and(|(_, leechers)| leechers <= us))
     }
 

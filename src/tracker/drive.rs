@@ -29,9 +29,7 @@ impl Trackers {
             return;
         };
         if tracker.link.poll_connect(now) {
-            self.out.push_back(TrackerOutput::Connect {
-                url: tracker.url.clone(),
-            });
+            self.out.push_back(TrackerOutput::Connect { url: tracker.url.clone() });
         }
         if tracker.link.is_up() {
             for e in 0..tracker.entries.len() {
@@ -52,10 +50,7 @@ impl Trackers {
         };
         let info_hash = entry.info_hash;
         if let Some(g) = &entry.gathering {
-            let ready = g
-                .offers
-                .iter()
-                .all(|id| self.offers.get(id).is_none_or(|o| o.sdp.is_some()));
+            let ready = g.offers.iter().all(|id| self.offers.get(id).is_none_or(|o| o.sdp.is_some()));
             if ready || now >= g.deadline {
                 let g = g.clone();
                 entry.gathering = None;
@@ -67,21 +62,11 @@ impl Trackers {
             return;
         };
         let with_offers = !matches!(event, Some(AnnounceEvent::Completed | AnnounceEvent::Stopped));
-        let wanted = self
-            .swarms
-            .iter()
-            .find(|s| s.info_hash == info_hash)
-            .map_or(0, |s| s.wanted_offers);
+        let wanted = self.swarms.iter().find(|s| s.info_hash == info_hash).map_or(0, |s| s.wanted_offers);
         let out_already = self.pending_offers(info_hash);
         let room = MAX_PENDING_OFFERS.saturating_sub(self.offers.len());
-        let count = if with_offers {
-            wanted
-                .saturating_sub(out_already)
-                .min(MAX_OFFERS_PER_ANNOUNCE)
-                .min(room)
-        } else {
-            0
-        };
+        let count =
+            if with_offers { wanted.saturating_sub(out_already).min(MAX_OFFERS_PER_ANNOUNCE).min(room) } else { 0 };
         if count == 0 {
             self.send_announce(t, e, event, Vec::new(), now);
             return;
@@ -93,27 +78,12 @@ impl Trackers {
             if self.offers.contains_key(&id) {
                 continue;
             }
-            self.offers.insert(
-                id,
-                PendingOffer {
-                    url: url.clone(),
-                    info_hash,
-                    sdp: None,
-                    sent_at: None,
-                },
-            );
+            self.offers.insert(id, PendingOffer { url: url.clone(), info_hash, sdp: None, sent_at: None });
             offer_ids.push(id);
         }
-        self.out.push_back(TrackerOutput::CreateOffers {
-            info_hash,
-            offer_ids: offer_ids.clone(),
-        });
+        self.out.push_back(TrackerOutput::CreateOffers { info_hash, offer_ids: offer_ids.clone() });
         if let Some(entry) = self.trackers.get_mut(t).and_then(|tr| tr.entries.get_mut(e)) {
-            entry.gathering = Some(Gathering {
-                event,
-                offers: offer_ids,
-                deadline: now + OFFER_GATHER_TIMEOUT,
-            });
+            entry.gathering = Some(Gathering { event, offers: offer_ids, deadline: now + OFFER_GATHER_TIMEOUT });
         }
     }
 
@@ -129,22 +99,16 @@ impl Trackers {
     ) {
         let Some(tracker) = self.trackers.get(t) else { return };
         let Some(entry) = tracker.entries.get(e) else { return };
-        let Some(swarm) = self
-            .swarms
-            .iter()
-            .find(|s| s.info_hash == entry.info_hash)
-            .cloned()
-            .or_else(|| {
-                // A removed torrent still says `stopped`.
-                (event == Some(AnnounceEvent::Stopped)).then_some(Swarm {
-                    info_hash: entry.info_hash,
-                    uploaded: 0,
-                    downloaded: 0,
-                    left: None,
-                    wanted_offers: 0,
-                })
+        let Some(swarm) = self.swarms.iter().find(|s| s.info_hash == entry.info_hash).cloned().or_else(|| {
+            // A removed torrent still says `stopped`.
+            (event == Some(AnnounceEvent::Stopped)).then_some(Swarm {
+                info_hash: entry.info_hash,
+                uploaded: 0,
+                downloaded: 0,
+                left: None,
+                wanted_offers: 0,
             })
-        else {
+        }) else {
             return;
         };
         let url = tracker.url.clone();

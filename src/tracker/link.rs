@@ -31,10 +31,7 @@ pub struct TrackerLink {
 impl TrackerLink {
     /// A socket to open as soon as polled.
     pub fn new(now: Instant) -> Self {
-        TrackerLink {
-            state: State::Down(now),
-            failures: 0,
-        }
+        TrackerLink { state: State::Down(now), failures: 0 }
     }
 
     /// Whether the socket is open.
@@ -79,10 +76,7 @@ impl TrackerLink {
 
     /// The socket closed or failed to open: reconnect after a jittered, growing delay.
     pub fn handle_close(&mut self, now: Instant, rng: &mut Rng) {
-        let base = FIRST_BACKOFF
-            .0
-            .saturating_mul(1 << self.failures.min(16))
-            .min(MAX_BACKOFF.0);
+        let base = FIRST_BACKOFF.0.saturating_mul(1 << self.failures.min(16)).min(MAX_BACKOFF.0);
         let jitter = rng.below(base / 2 + 1);
         self.failures = self.failures.saturating_add(1);
         self.state = State::Down(now + Millis(base + jitter));

@@ -3,9 +3,9 @@
 
 use super::binary_string::{from_binary_string, to_binary_string};
 use super::error::TrackerError;
+use super::json::{self, array, push_string, Object, ObjectWriter, Value};
 use crate::metainfo::InfoHash;
 use crate::wire::PeerId;
-use super::json::{self, array, push_string, Object, ObjectWriter, Value};
 
 /// A 20-byte id the offerer picks for each WebRTC offer; answers echo it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -69,7 +69,10 @@ impl Announce {
         if sends_offers && !self.offers.is_empty() {
             // WebTorrent asks for as many peers as it offers.
             let offers = self.offers.iter().map(|(id, sdp)| {
-                ObjectWriter::default().raw("offer", &sdp_json("offer", sdp)).string("offer_id", &to_binary_string(&id.0)).finish()
+                ObjectWriter::default()
+                    .raw("offer", &sdp_json("offer", sdp))
+                    .string("offer_id", &to_binary_string(&id.0))
+                    .finish()
             });
             o = o.number("numwant", self.offers.len() as u64).raw("offers", &array(offers));
         } else {
@@ -223,10 +226,7 @@ impl TrackerMessage {
                 })
             }
             Some("scrape") => {
-                let files = m
-                    .get("files")
-                    .and_then(Value::as_object)
-                    .ok_or(TrackerError::Field("files"))?;
+                let files = m.get("files").and_then(Value::as_object).ok_or(TrackerError::Field("files"))?;
                 let mut out = Vec::new();
                 for (hash, counts) in files.iter() {
                     let hash = from_binary_string(hash).ok_or(TrackerError::BadId("files"))?;

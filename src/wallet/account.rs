@@ -95,7 +95,12 @@ pub struct Account {
 
 impl Account {
     /// Derives account `index` of `script_type` from a master key.
-    pub fn derive(master: &ExtendedPrivKey, script_type: ScriptType, network: Network, index: u32) -> Result<Self, WalletError> {
+    pub fn derive(
+        master: &ExtendedPrivKey,
+        script_type: ScriptType,
+        network: Network,
+        index: u32,
+    ) -> Result<Self, WalletError> {
         let path = script_type.account_path(network, index);
         let key = master.derive_path(&path)?.with_version(script_type.version(network));
         Ok(Account { script_type, network, master_fingerprint: master.fingerprint(), path, xpub: key.to_public() })
@@ -127,7 +132,8 @@ impl Account {
 
 /// The 8-character descriptor checksum (BIP-380); `None` for a character outside its set.
 pub fn descriptor_checksum(desc: &str) -> Option<String> {
-    const INPUT: &str = "0123456789()[],'/*abcdefgh@:$%{}IJKLMNOPQRSTUVWXYZ&+-.;<=>?!^_|~ijklmnopqrstuvwxyzABCDEFGH`#\"\\ ";
+    const INPUT: &str =
+        "0123456789()[],'/*abcdefgh@:$%{}IJKLMNOPQRSTUVWXYZ&+-.;<=>?!^_|~ijklmnopqrstuvwxyzABCDEFGH`#\"\\ ";
     const CHECK: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
     fn polymod(c: u64, val: u64) -> u64 {
         let c0 = c >> 35;

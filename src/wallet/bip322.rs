@@ -187,7 +187,9 @@ fn sign_input(
             (script_sig, vec![sig, pubkey])
         }
         ScriptType::P2tr => {
-            let digest = cache.taproot(index, spent, 0x00, crate::btc::TaprootSpend::KeyPath { annex: None }).map_err(hash_err)?;
+            let digest = cache
+                .taproot(index, spent, 0x00, crate::btc::TaprootSpend::KeyPath { annex: None })
+                .map_err(hash_err)?;
             (Vec::new(), vec![taproot_key_sign(&signer.key, None, &digest, aux_rand)?.to_vec()])
         }
     })
@@ -252,7 +254,9 @@ pub fn sign_proof_of_funds(
     let mut unsigned = to_sign(&spend, 0, 0, 0);
     let mut spent = vec![spend.outputs[0].clone()];
     for (i, (coin, key)) in coins.iter().enumerate() {
-        if coin.outpoint == unsigned.inputs[0].previous_output || coins[..i].iter().any(|(c, _)| c.outpoint == coin.outpoint) {
+        if coin.outpoint == unsigned.inputs[0].previous_output
+            || coins[..i].iter().any(|(c, _)| c.outpoint == coin.outpoint)
+        {
             return Err(WalletError::BadCoin("a coin is listed twice"));
         }
         if key.script_type == ScriptType::P2pkh {
@@ -262,14 +266,28 @@ pub fn sign_proof_of_funds(
         if key.script_pubkey(network)? != coin.output.script_pubkey {
             return Err(WalletError::CoinNotOurs(i));
         }
-        unsigned.inputs.push(TxIn { previous_output: coin.outpoint, script_sig: Vec::new(), sequence: 0, witness: Vec::new() });
+        unsigned.inputs.push(TxIn {
+            previous_output: coin.outpoint,
+            script_sig: Vec::new(),
+            sequence: 0,
+            witness: Vec::new(),
+        });
         spent.push(coin.output.clone());
     }
-    let mut psbt = Psbt { version: 0, tx_version: unsigned.version, fallback_locktime: Some(unsigned.lock_time), ..Psbt::default() };
+    let mut psbt = Psbt {
+        version: 0,
+        tx_version: unsigned.version,
+        fallback_locktime: Some(unsigned.lock_time),
+        ..Psbt::default()
+    };
     psbt.outputs = unsigned
         .outputs
         .iter()
-        .map(|o| crate::btc::psbt::Output { amount: o.value, script_pubkey: o.script_pubkey.clone(), ..Default::default() })
+        .map(|o| crate::btc::psbt::Output {
+            amount: o.value,
+            script_pubkey: o.script_pubkey.clone(),
+            ..Default::default()
+        })
         .collect();
     let mut cache = SighashCache::new(&unsigned);
     let keys = core::iter::once(signer).chain(coins.iter().map(|(_, k)| k));
@@ -322,9 +340,12 @@ pub fn verify(address: &Address, message: &[u8], signature: &str) -> Result<Bip3
             tx
         }
         Some("ful") => {
-            let tx = Transaction::from_bytes(&base64(body)?).map_err(|_| WalletError::BadSignature("not a to_sign transaction"))?;
+            let tx = Transaction::from_bytes(&base64(body)?)
+                .map_err(|_| WalletError::BadSignature("not a to_sign transaction"))?;
             if tx.inputs.len() != 1 {
-                return Ok(Bip322Verdict::Invalid("a full signature spends exactly one input (more is a proof of funds)"));
+                return Ok(Bip322Verdict::Invalid(
+                    "a full signature spends exactly one input (more is a proof of funds)",
+                ));
             }
             if tx.inputs[0].previous_output != (OutPoint { txid: spend.txid(), vout: 0 }) {
                 return Ok(Bip322Verdict::Invalid("to_sign does not spend this message's to_spend"));
@@ -343,7 +364,9 @@ pub fn verify(address: &Address, message: &[u8], signature: &str) -> Result<Bip3
 
 fn outcome(verdict: Verdict, tx: &Transaction) -> Bip322Verdict {
     match verdict {
-        Verdict::Valid if tx.version != 0 && tx.version != 2 => Bip322Verdict::Inconclusive("to_sign version other than 0 or 2"),
+        Verdict::Valid if tx.version != 0 && tx.version != 2 => {
+            Bip322Verdict::Inconclusive("to_sign version other than 0 or 2")
+        }
         Verdict::Valid => Bip322Verdict::Valid { lock_time: tx.lock_time, sequence: tx.inputs[0].sequence },
         Verdict::Invalid(why) => Bip322Verdict::Invalid(why),
         Verdict::Inconclusive(why) => Bip322Verdict::Inconclusive(why),

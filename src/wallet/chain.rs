@@ -42,7 +42,12 @@ pub struct ChainScan {
 /// Walks `chain` of `account` from index 0 until `gap_limit` addresses in a row are unused
 /// by `is_used`, as BIP-44 account discovery does. A used address past a longer gap is not
 /// found, exactly as other BIP-44 wallets would miss it.
-pub fn scan(account: &Account, chain: Chain, gap_limit: u32, is_used: impl Fn(&Address) -> bool) -> Result<ChainScan, WalletError> {
+pub fn scan(
+    account: &Account,
+    chain: Chain,
+    gap_limit: u32,
+    is_used: impl Fn(&Address) -> bool,
+) -> Result<ChainScan, WalletError> {
     let gap_limit = gap_limit.clamp(1, 1000);
     let chain_key = account.xpub.derive_child(chain.index())?;
     let mut used = Vec::new();

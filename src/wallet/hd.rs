@@ -5,8 +5,8 @@ use super::error::WalletError;
 use super::path::{DerivationPath, HARDENED};
 use crate::btc::{base58, hash::hash160, Network};
 use hmac::{Hmac, Mac};
-use k256::elliptic_curve::ops::MulByGenerator;
 use k256::elliptic_curve::group::prime::PrimeCurveAffine;
+use k256::elliptic_curve::ops::MulByGenerator;
 use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::elliptic_curve::PrimeField;
 use k256::{ProjectivePoint, PublicKey, Scalar, SecretKey};
@@ -42,7 +42,11 @@ pub const VERSIONS: [KeyVersion; 6] = [
 
 /// The plain BIP-32 version for a network (`xprv`/`tprv`).
 pub fn plain_version(network: Network) -> KeyVersion {
-    if network == Network::Mainnet { VERSIONS[0] } else { VERSIONS[3] }
+    if network == Network::Mainnet {
+        VERSIONS[0]
+    } else {
+        VERSIONS[3]
+    }
 }
 
 /// Metadata shared by private and public extended keys.
@@ -87,7 +91,8 @@ impl core::fmt::Debug for ExtendedPrivKey {
 type HmacSha512 = Hmac<Sha512>;
 
 fn hmac512(key: &[u8], parts: &[&[u8]]) -> Zeroizing<[u8; 64]> {
-    let mut mac = <HmacSha512 as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    let mut mac =
+        <HmacSha512 as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
     for p in parts {
         mac.update(p);
     }
@@ -223,7 +228,8 @@ impl ExtendedPrivKey {
         if data[45] != 0 {
             return Err(WalletError::BadExtendedKey("private key data must start with 0x00"));
         }
-        let key = SecretKey::from_slice(&data[46..78]).map_err(|_| WalletError::BadExtendedKey("private key is not in 1..n-1"))?;
+        let key = SecretKey::from_slice(&data[46..78])
+            .map_err(|_| WalletError::BadExtendedKey("private key is not in 1..n-1"))?;
         let mut chain_code = Zeroizing::new([0u8; 32]);
         chain_code.copy_from_slice(&data[13..45]);
         Ok(ExtendedPrivKey { meta, chain_code, key })
@@ -276,7 +282,8 @@ impl ExtendedPubKey {
         if data[45] != 2 && data[45] != 3 {
             return Err(WalletError::BadExtendedKey("public key must be compressed (0x02 or 0x03)"));
         }
-        let key = PublicKey::from_sec1_bytes(&data[45..78]).map_err(|_| WalletError::BadExtendedKey("public key is not on the curve"))?;
+        let key = PublicKey::from_sec1_bytes(&data[45..78])
+            .map_err(|_| WalletError::BadExtendedKey("public key is not on the curve"))?;
         let mut chain_code = [0u8; 32];
         chain_code.copy_from_slice(&data[13..45]);
         Ok(ExtendedPubKey { meta, chain_code, key })
@@ -291,7 +298,8 @@ fn serialize_meta(out: &mut Vec<u8>, meta: &KeyMeta, version: [u8; 4]) {
 }
 
 fn decode_78(s: &str) -> Result<Vec<u8>, WalletError> {
-    let data = base58::decode_check(s.trim()).ok_or(WalletError::BadExtendedKey("not base58check (typo or bad checksum)"))?;
+    let data =
+        base58::decode_check(s.trim()).ok_or(WalletError::BadExtendedKey("not base58check (typo or bad checksum)"))?;
     if data.len() != 78 {
         return Err(WalletError::BadExtendedKey("wrong length"));
     }
@@ -303,7 +311,15 @@ fn parse_meta(data: &[u8]) -> Result<(KeyMeta, bool), WalletError> {
     let version: [u8; 4] = [data[0], data[1], data[2], data[3]];
     let (known, private) = VERSIONS
         .iter()
-        .find_map(|v| if v.private == version { Some((*v, true)) } else if v.public == version { Some((*v, false)) } else { None })
+        .find_map(|v| {
+            if v.private == version {
+                Some((*v, true))
+            } else if v.public == version {
+                Some((*v, false))
+            } else {
+                None
+            }
+        })
         .ok_or(WalletError::BadExtendedKey("unknown version bytes"))?;
     let depth = data[4];
     let parent_fingerprint = [data[5], data[6], data[7], data[8]];

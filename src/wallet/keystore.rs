@@ -3,6 +3,7 @@
 //! Every secret inside zeroizes on drop, and Debug prints public facts only.
 
 use super::account::{Account, ScriptType};
+use super::bip322::{Coin, InputKey};
 use super::error::WalletError;
 use super::hd::ExtendedPrivKey;
 use super::message;
@@ -11,7 +12,6 @@ use super::path::DerivationPath;
 use super::sign::{ecdsa_sign, taproot_key_sign, NonceMode};
 use super::vault::{self, VaultParams};
 use super::wif::WifKey;
-use super::bip322::{Coin, InputKey};
 use crate::btc::script::ScriptKind;
 use crate::btc::Network;
 use k256::PublicKey;
@@ -77,7 +77,13 @@ impl Keystore {
     }
 
     /// Encrypts the phrase for storage (phrase keystores only).
-    pub fn seal(&self, passphrase: &str, params: VaultParams, salt: &[u8; 16], nonce: &[u8; 24]) -> Result<Vec<u8>, WalletError> {
+    pub fn seal(
+        &self,
+        passphrase: &str,
+        params: VaultParams,
+        salt: &[u8; 16],
+        nonce: &[u8; 24],
+    ) -> Result<Vec<u8>, WalletError> {
         match &self.secret {
             Secret::Phrase { mnemonic, bip39_passphrase, .. } => {
                 vault::seal(&mnemonic.phrase(), bip39_passphrase, passphrase, params, salt, nonce)
@@ -168,7 +174,12 @@ impl Keystore {
     }
 
     /// ECDSA over a sighash, DER without the hashtype byte.
-    pub fn sign_ecdsa(&self, path: Option<&DerivationPath>, sighash: &[u8; 32], mode: NonceMode) -> Result<Vec<u8>, WalletError> {
+    pub fn sign_ecdsa(
+        &self,
+        path: Option<&DerivationPath>,
+        sighash: &[u8; 32],
+        mode: NonceMode,
+    ) -> Result<Vec<u8>, WalletError> {
         let key = self.key_at(path)?;
         Ok(ecdsa_sign(&key, sighash, mode)?.to_der())
     }
@@ -185,12 +196,22 @@ impl Keystore {
     }
 
     /// BIP-340 Schnorr signature with the untweaked key (taproot script path).
-    pub fn sign_schnorr(&self, path: Option<&DerivationPath>, msg: &[u8; 32], aux_rand: &[u8; 32]) -> Result<[u8; 64], WalletError> {
+    pub fn sign_schnorr(
+        &self,
+        path: Option<&DerivationPath>,
+        msg: &[u8; 32],
+        aux_rand: &[u8; 32],
+    ) -> Result<[u8; 64], WalletError> {
         super::sign::schnorr_sign(&self.key_at(path)?, msg, aux_rand)
     }
 
     /// A BIP-137 message signature (base64) for the address at `path` of `script_type`.
-    pub fn sign_message(&self, path: Option<&DerivationPath>, script_type: ScriptType, text: &[u8]) -> Result<String, WalletError> {
+    pub fn sign_message(
+        &self,
+        path: Option<&DerivationPath>,
+        script_type: ScriptType,
+        text: &[u8],
+    ) -> Result<String, WalletError> {
         let compressed = match &self.secret {
             Secret::Single(key) if path.is_none() => key.compressed,
             _ => true,
@@ -230,7 +251,11 @@ impl Keystore {
         if let Secret::Single(key) = &self.secret {
             let public = self.public_key(None)?;
             let ours = key.compressed && script_type.address(&public, self.network).script_pubkey() == script_pubkey;
-            return if ours { Ok(InputKey { key: key.key.clone(), compressed: true, script_type }) } else { Err(WalletError::CoinNotOurs(coin)) };
+            return if ours {
+                Ok(InputKey { key: key.key.clone(), compressed: true, script_type })
+            } else {
+                Err(WalletError::CoinNotOurs(coin))
+            };
         }
         let acc = self.account(script_type, account)?;
         for chain in [0u32, 1] {

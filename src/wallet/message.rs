@@ -1,8 +1,8 @@
 //! BIP-137 (legacy "Bitcoin Signed Message") signatures: a 65-byte compact recoverable ECDSA
 //! signature in base64, whose header byte says the recovery id and the address type.
 
-use super::error::WalletError;
 use super::account::ScriptType;
+use super::error::WalletError;
 use super::sign::{ecdsa_sign, NonceMode};
 use crate::btc::hash::sha256d;
 use crate::btc::{Address, Network};
@@ -54,7 +54,12 @@ fn header_base(script_type: ScriptType, compressed: bool) -> Result<u8, WalletEr
 
 /// Signs `message` for the address of `key` under `script_type`; returns the base64 text.
 /// Taproot has no BIP-137 form (use BIP-322).
-pub fn sign_message(key: &SecretKey, script_type: ScriptType, compressed: bool, message: &[u8]) -> Result<String, WalletError> {
+pub fn sign_message(
+    key: &SecretKey,
+    script_type: ScriptType,
+    compressed: bool,
+    message: &[u8],
+) -> Result<String, WalletError> {
     if message.len() > MAX_MESSAGE_LEN {
         return Err(WalletError::BadSignature("message longer than 1 MiB"));
     }
@@ -76,7 +81,8 @@ pub fn verify_message(address: &Address, message: &[u8], signature_b64: &str) ->
         return Err(WalletError::BadSignature("message longer than 1 MiB"));
     }
     let mut raw = [0u8; 65];
-    let decoded = Base64::decode(signature_b64.trim(), &mut raw).map_err(|_| WalletError::BadSignature("not base64 of 65 bytes"))?;
+    let decoded = Base64::decode(signature_b64.trim(), &mut raw)
+        .map_err(|_| WalletError::BadSignature("not base64 of 65 bytes"))?;
     if decoded.len() != 65 {
         return Err(WalletError::BadSignature("not base64 of 65 bytes"));
     }

@@ -8,8 +8,8 @@
 //! per transaction ([`SighashCache`]), and keys are derived once per parent path, so signing
 //! n inputs of one account costs n child derivations and n signatures.
 
-use super::error::WalletError;
 use super::account::Account;
+use super::error::WalletError;
 use super::hd::{compressed, ExtendedPrivKey, ExtendedPubKey};
 use super::keystore::Keystore;
 use super::path::DerivationPath;
@@ -165,7 +165,11 @@ pub fn psbt_review(keystore: &Keystore, bytes: &[u8]) -> Result<Review, WalletEr
 
 /// Parses `bytes` (binary, base64 or hex), signs every input of ours, and returns the
 /// signed PSBT's binary form with what was done.
-pub fn psbt_sign(keystore: &Keystore, bytes: &[u8], options: &SignOptions) -> Result<(Vec<u8>, SignReport), WalletError> {
+pub fn psbt_sign(
+    keystore: &Keystore,
+    bytes: &[u8],
+    options: &SignOptions,
+) -> Result<(Vec<u8>, SignReport), WalletError> {
     let mut psbt = Psbt::from_any(bytes)?;
     let report = sign(keystore, &mut psbt, options)?;
     Ok((psbt.to_bytes(), report))
@@ -199,7 +203,11 @@ pub fn sign(keystore: &Keystore, psbt: &mut Psbt, options: &SignOptions) -> Resu
             None => {
                 let ours = input.bip32_derivation.iter().any(|(k, s)| keys.owns(k, s))
                     || input.tap_bip32_derivation.iter().any(|(x, s)| keys.owns(x, &s.source));
-                if ours { Err("the coin spent is not described, or its previous transaction does not match") } else { Ok(0) }
+                if ours {
+                    Err("the coin spent is not described, or its previous transaction does not match")
+                } else {
+                    Ok(0)
+                }
             }
         };
         match result {
@@ -243,8 +251,11 @@ fn sign_ecdsa(
     out: &TxOut,
     options: &SignOptions,
 ) -> Result<usize, &'static str> {
-    let ours: Vec<(Vec<u8>, SecretKey)> =
-        input.bip32_derivation.iter().filter_map(|(k, s)| keys.secret(k, s).map(|secret| (k.clone(), secret))).collect();
+    let ours: Vec<(Vec<u8>, SecretKey)> = input
+        .bip32_derivation
+        .iter()
+        .filter_map(|(k, s)| keys.secret(k, s).map(|secret| (k.clone(), secret)))
+        .collect();
     if ours.is_empty() {
         return Ok(0);
     }
@@ -261,7 +272,9 @@ fn sign_ecdsa(
     for (pk, secret) in ours {
         let digest = match script_code(input, &out.script_pubkey, &pk)? {
             None => continue,
-            Some(ScriptCode::SegwitV0(code)) => cache.segwit_v0(index, &code, out.value, hash_type).map_err(|_| "sighash failed")?,
+            Some(ScriptCode::SegwitV0(code)) => {
+                cache.segwit_v0(index, &code, out.value, hash_type).map_err(|_| "sighash failed")?
+            }
             Some(ScriptCode::Legacy(code)) => {
                 // BIP-174: a non-segwit input must come with its whole previous transaction.
                 if input.non_witness_utxo.is_none() {
@@ -311,7 +324,9 @@ fn sign_taproot(
     let spent = match all_spent {
         Some(all) => all,
         None if hash_type & 0x80 != 0 => {
-            acp_list = (0..cache.transaction().inputs.len()).map(|j| if j == index { out.clone() } else { TxOut::default() }).collect::<Vec<_>>();
+            acp_list = (0..cache.transaction().inputs.len())
+                .map(|j| if j == index { out.clone() } else { TxOut::default() })
+                .collect::<Vec<_>>();
             &acp_list
         }
         None => return Err("taproot signing needs every input's spent output"),
@@ -329,8 +344,11 @@ fn sign_taproot(
             if output_key(&x, input.tap_merkle_root.as_ref()).map(|k| k.0) != Some(q) {
                 return Err("the internal key and merkle root do not make this output's key");
             }
-            let digest = cache.taproot(index, spent, hash_type, TaprootSpend::KeyPath { annex: None }).map_err(|_| "sighash failed")?;
-            let sig = taproot_key_sign(&secret, input.tap_merkle_root.as_ref(), &digest, &options.aux_rand).map_err(|_| "signing failed")?;
+            let digest = cache
+                .taproot(index, spent, hash_type, TaprootSpend::KeyPath { annex: None })
+                .map_err(|_| "sighash failed")?;
+            let sig = taproot_key_sign(&secret, input.tap_merkle_root.as_ref(), &digest, &options.aux_rand)
+                .map_err(|_| "signing failed")?;
             input.tap_key_sig = Some(with_type(sig));
             signed += 1;
         }

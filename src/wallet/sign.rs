@@ -4,15 +4,15 @@
 
 use super::error::WalletError;
 use crate::btc::hash::tagged_hash;
-use k256::ecdsa::{RecoveryId, Signature};
-use k256::elliptic_curve::ops::Reduce;
-use k256::elliptic_curve::point::AffineCoordinates;
-use k256::elliptic_curve::ops::Invert;
-use k256::elliptic_curve::PrimeField;
-use k256::elliptic_curve::ops::MulByGenerator;
-use k256::{FieldBytes, NonZeroScalar, ProjectivePoint, PublicKey, Scalar, SecretKey, U256};
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
+use k256::ecdsa::{RecoveryId, Signature};
+use k256::elliptic_curve::ops::Invert;
+use k256::elliptic_curve::ops::MulByGenerator;
+use k256::elliptic_curve::ops::Reduce;
+use k256::elliptic_curve::point::AffineCoordinates;
+use k256::elliptic_curve::PrimeField;
+use k256::{FieldBytes, NonZeroScalar, ProjectivePoint, PublicKey, Scalar, SecretKey, U256};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -228,7 +228,8 @@ pub fn schnorr_sign(key: &SecretKey, msg: &[u8], aux_rand: &[u8; 32]) -> Result<
     let r = ProjectivePoint::mul_by_generator(&*k0).to_affine();
     let k = Zeroizing::new(if bool::from(r.y_is_odd()) { -*k0 } else { *k0 });
     let rx = r.x();
-    let e = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(tagged_hash("BIP0340/challenge", &[&rx, &px, msg])));
+    let e =
+        <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(tagged_hash("BIP0340/challenge", &[&rx, &px, msg])));
     let s = *k + e * *d;
     let mut sig = [0u8; 64];
     sig[..32].copy_from_slice(&rx);

@@ -44,7 +44,8 @@ impl VaultParams {
         if !(10..=20).contains(&self.log_n) || !(1..=16).contains(&self.r) || !(1..=4).contains(&self.p) {
             return Err(WalletError::BadVault("scrypt parameters out of bounds"));
         }
-        scrypt::Params::new(self.log_n, self.r, self.p, 32).map_err(|_| WalletError::BadVault("scrypt parameters out of bounds"))
+        scrypt::Params::new(self.log_n, self.r, self.p, 32)
+            .map_err(|_| WalletError::BadVault("scrypt parameters out of bounds"))
     }
 }
 
@@ -64,7 +65,8 @@ impl core::fmt::Debug for VaultContents {
 
 fn derive_key(passphrase: &str, salt: &[u8], params: scrypt::Params) -> Result<Zeroizing<[u8; 32]>, WalletError> {
     let mut key = Zeroizing::new([0u8; 32]);
-    scrypt::scrypt(passphrase.as_bytes(), salt, &params, &mut key[..]).map_err(|_| WalletError::BadVault("scrypt failed"))?;
+    scrypt::scrypt(passphrase.as_bytes(), salt, &params, &mut key[..])
+        .map_err(|_| WalletError::BadVault("scrypt failed"))?;
     Ok(key)
 }
 
@@ -80,7 +82,8 @@ pub fn seal(
 ) -> Result<Vec<u8>, WalletError> {
     let scrypt_params = params.check().map_err(|_| WalletError::BadEntropy)?;
     let phrase_len = u16::try_from(phrase.len()).map_err(|_| WalletError::BadMnemonic("too long".into()))?;
-    let pass_len = u16::try_from(bip39_passphrase.len()).map_err(|_| WalletError::BadMnemonic("passphrase too long".into()))?;
+    let pass_len =
+        u16::try_from(bip39_passphrase.len()).map_err(|_| WalletError::BadMnemonic("passphrase too long".into()))?;
     let mut plain = Zeroizing::new(Vec::with_capacity(4 + phrase.len() + bip39_passphrase.len()));
     plain.extend_from_slice(&phrase_len.to_be_bytes());
     plain.extend_from_slice(phrase.as_bytes());
@@ -125,12 +128,17 @@ pub fn open(blob: &[u8], passphrase: &str) -> Result<VaultContents, WalletError>
     let key = derive_key(passphrase, salt, params)?;
     let cipher = XChaCha20Poly1305::new((&*key).into());
     let plain = Zeroizing::new(
-        cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: body, aad: header }).map_err(|_| WalletError::Refused)?,
+        cipher
+            .decrypt(XNonce::from_slice(nonce), Payload { msg: body, aad: header })
+            .map_err(|_| WalletError::Refused)?,
     );
     // Authenticated, so the layout is ours; still read it without trusting lengths.
     let mut rest: &[u8] = &plain;
     let mut take = || -> Result<Zeroizing<String>, WalletError> {
-        let len = rest.get(..2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]]))).ok_or(WalletError::BadVault("truncated"))?;
+        let len = rest
+            .get(..2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+            .ok_or(WalletError::BadVault("truncated"))?;
         let text = rest.get(2..2 + len).ok_or(WalletError::BadVault("truncated"))?;
         let text = core::str::from_utf8(text).map_err(|_| WalletError::BadVault("not UTF-8"))?;
         let out = Zeroizing::new(text.to_owned());

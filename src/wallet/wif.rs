@@ -25,7 +25,9 @@ impl core::fmt::Debug for WifKey {
 impl WifKey {
     /// Reads a WIF string. Hostile text gives a typed error, never a panic.
     pub fn parse(s: &str) -> Result<Self, WalletError> {
-        let data = Zeroizing::new(base58::decode_check(s.trim()).ok_or(WalletError::BadWif("not base58check (typo or bad checksum)"))?);
+        let data = Zeroizing::new(
+            base58::decode_check(s.trim()).ok_or(WalletError::BadWif("not base58check (typo or bad checksum)"))?,
+        );
         let (version, rest) = data.split_first().ok_or(WalletError::BadWif("empty"))?;
         let network = match *version {
             0x80 => Network::Mainnet,

@@ -56,11 +56,7 @@ pub struct FrameLimits {
 
 impl Default for FrameLimits {
     fn default() -> Self {
-        FrameLimits {
-            max_block_len: BLOCK_LEN,
-            piece_count: None,
-            max_extended_len: MAX_EXTENDED_LEN,
-        }
+        FrameLimits { max_block_len: BLOCK_LEN, piece_count: None, max_extended_len: MAX_EXTENDED_LEN }
     }
 }
 
@@ -85,11 +81,7 @@ impl FrameLimits {
 
     /// The longest body of any message, checked when only the length prefix has arrived.
     pub fn max_any_len(&self) -> u32 {
-        [ID_PIECE, ID_BITFIELD, ID_EXTENDED, 0xff]
-            .iter()
-            .map(|&id| self.max_body_len(id))
-            .max()
-            .unwrap_or(0)
+        [ID_PIECE, ID_BITFIELD, ID_EXTENDED, 0xff].iter().map(|&id| self.max_body_len(id)).max().unwrap_or(0)
     }
 }
 
@@ -130,21 +122,12 @@ impl Framer {
 
     /// A framer expecting a handshake first, with explicit limits.
     pub fn with_limits(limits: FrameLimits) -> Self {
-        Framer {
-            buf: Vec::new(),
-            start: 0,
-            handshake_seen: false,
-            limits,
-            failed: None,
-        }
+        Framer { buf: Vec::new(), start: 0, handshake_seen: false, limits, failed: None }
     }
 
     /// A framer for a stream whose handshake was already consumed (tests, resumed links).
     pub fn after_handshake(limits: FrameLimits) -> Self {
-        Framer {
-            handshake_seen: true,
-            ..Self::with_limits(limits)
-        }
+        Framer { handshake_seen: true, ..Self::with_limits(limits) }
     }
 
     /// The limits in force.
@@ -212,11 +195,7 @@ impl Framer {
         };
         let len = u32::from_be_bytes(*prefix);
         if len > self.limits.max_any_len() {
-            return self.fail(WireError::MessageTooLong {
-                id: None,
-                len,
-                max: self.limits.max_any_len(),
-            });
+            return self.fail(WireError::MessageTooLong { id: None, len, max: self.limits.max_any_len() });
         }
         if let Some(&id) = available.get(4) {
             let max = self.limits.max_body_len(id);

@@ -37,11 +37,7 @@ pub const V2_UPGRADE_BIT: ReservedBit = (7, 0x10);
 impl Handshake {
     /// Our handshake: extension protocol and Fast, as WebTorrent sets them (PROTOCOL.md §3).
     pub fn ours(info_hash: InfoHash, peer_id: PeerId) -> Self {
-        let mut h = Handshake {
-            reserved: [0; 8],
-            info_hash,
-            peer_id,
-        };
+        let mut h = Handshake { reserved: [0; 8], info_hash, peer_id };
         h.set_bit(EXTENSION_BIT, true);
         h.set_bit(FAST_BIT, true);
         h
@@ -101,11 +97,7 @@ impl Handshake {
         let (reserved, rest) = rest.split_first_chunk::<8>().ok_or(WireError::BadProtocol)?;
         let (info_hash, rest) = rest.split_first_chunk::<20>().ok_or(WireError::BadProtocol)?;
         let peer_id = rest.first_chunk::<20>().ok_or(WireError::BadProtocol)?;
-        Ok(Handshake {
-            reserved: *reserved,
-            info_hash: InfoHash(*info_hash),
-            peer_id: PeerId(*peer_id),
-        })
+        Ok(Handshake { reserved: *reserved, info_hash: InfoHash(*info_hash), peer_id: PeerId(*peer_id) })
     }
 
     /// The 68 bytes on the wire.

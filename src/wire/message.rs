@@ -110,9 +110,7 @@ pub const PIECE_HEADER_LEN: usize = 13;
 
 fn u32_at(p: &[u8], at: usize) -> u32 {
     // Callers check lengths first; `get` keeps this total anyway.
-    p.get(at..)
-        .and_then(<[u8]>::first_chunk::<4>)
-        .map_or(0, |b| u32::from_be_bytes(*b))
+    p.get(at..).and_then(<[u8]>::first_chunk::<4>).map_or(0, |b| u32::from_be_bytes(*b))
 }
 
 fn exact(id: u8, payload: &[u8], len: usize) -> Result<(), WireError> {
@@ -125,11 +123,7 @@ fn exact(id: u8, payload: &[u8], len: usize) -> Result<(), WireError> {
 
 fn block_request(id: u8, p: &[u8]) -> Result<BlockRequest, WireError> {
     exact(id, p, 12)?;
-    Ok(BlockRequest {
-        index: u32_at(p, 0),
-        begin: u32_at(p, 4),
-        length: u32_at(p, 8),
-    })
+    Ok(BlockRequest { index: u32_at(p, 0), begin: u32_at(p, 4), length: u32_at(p, 8) })
 }
 
 /// A length prefix for a body of `body_len` bytes. Bodies are ours (we never build one above
@@ -174,11 +168,7 @@ impl<'a> Message<'a> {
                 let Some(data) = p.get(8..) else {
                     return Err(WireError::BadLength { id, len: p.len() });
                 };
-                Message::Piece {
-                    index: u32_at(p, 0),
-                    begin: u32_at(p, 4),
-                    data,
-                }
+                Message::Piece { index: u32_at(p, 0), begin: u32_at(p, 4), data }
             }
             9 => {
                 let Some(&port) = p.first_chunk::<2>().filter(|_| p.len() == 2) else {

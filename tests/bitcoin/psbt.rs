@@ -9,7 +9,11 @@ use peerpage::error::CoreError;
 use serde_json::Value;
 
 fn cases<'a>(v: &'a Value, section: &str) -> impl Iterator<Item = (&'a str, Vec<u8>)> {
-    v[section].as_array().unwrap().iter().map(|c| (c["description"].as_str().unwrap(), unhex(c["hex"].as_str().unwrap())))
+    v[section]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["description"].as_str().unwrap(), unhex(c["hex"].as_str().unwrap())))
 }
 
 fn psbt_hex(v: &Value) -> Vec<u8> {
@@ -75,10 +79,16 @@ fn every_valid_vector_parses_and_writes_back_the_same_bytes() {
                 let psbt = Psbt::from_bytes(&bytes).unwrap_or_else(|e| panic!("{d}: {e}"));
                 assert_eq!(hex(&psbt.to_bytes()), hex(&bytes), "{d}");
                 // The base64 given parses to the same PSBT, and text input works both ways.
-                let b64 = v[section].as_array().unwrap().iter().find(|c| c["description"] == d).unwrap()["base64"].as_str().unwrap();
+                let b64 = v[section].as_array().unwrap().iter().find(|c| c["description"] == d).unwrap()["base64"]
+                    .as_str()
+                    .unwrap();
                 assert_eq!(Psbt::from_text(b64).unwrap(), psbt, "{d}");
                 assert_eq!(Psbt::from_any(hex(&bytes).as_bytes()).unwrap(), psbt, "{d}");
-                assert_eq!(Psbt::from_any(format!("\u{feff}{b64}\r\n").as_bytes()).unwrap(), psbt, "{d}: a saved text file");
+                assert_eq!(
+                    Psbt::from_any(format!("\u{feff}{b64}\r\n").as_bytes()).unwrap(),
+                    psbt,
+                    "{d}: a saved text file"
+                );
                 assert_eq!(psbt.to_base64(), b64, "{d}");
                 n += 1;
             }
@@ -121,7 +131,8 @@ fn bip370_lock_time_determination() {
 #[test]
 fn bip174_combiner_finalizer_and_extractor_roles_byte_for_byte() {
     let w = &vectors("bip174_psbt_vectors.json")["workflow"];
-    let signed: Vec<Psbt> = w["signers"].as_array().unwrap().iter().map(|s| Psbt::from_bytes(&psbt_hex(s)).unwrap()).collect();
+    let signed: Vec<Psbt> =
+        w["signers"].as_array().unwrap().iter().map(|s| Psbt::from_bytes(&psbt_hex(s)).unwrap()).collect();
     let mut combined = signed[0].clone();
     combined.combine(&signed[1]).unwrap();
     assert_eq!(hex(&combined.to_bytes()), hex(&psbt_hex(&w["combiner"])));
@@ -142,7 +153,10 @@ fn bip174_combiner_finalizer_and_extractor_roles_byte_for_byte() {
     assert_eq!(hex(&tx.to_bytes()), w["extractor"]["expected_tx_hex"].as_str().unwrap());
 
     // One call does both, from base64 text.
-    let done = peerpage::btc::psbt::finalize_and_extract(w["combiner"]["expected_psbt"]["base64"].as_str().unwrap().as_bytes()).unwrap();
+    let done = peerpage::btc::psbt::finalize_and_extract(
+        w["combiner"]["expected_psbt"]["base64"].as_str().unwrap().as_bytes(),
+    )
+    .unwrap();
     assert_eq!(hex(&done.tx.unwrap()), w["extractor"]["expected_tx_hex"].as_str().unwrap());
     assert_eq!(done.txid.unwrap(), tx.txid().to_string());
 
@@ -169,7 +183,12 @@ fn bip174_combiner_finalizer_and_extractor_roles_byte_for_byte() {
 #[test]
 fn bip174_combiner_keeps_unknown_fields_of_both() {
     let c = &vectors("bip174_psbt_vectors.json")["workflow"]["combiner_unknown"];
-    let parts: Vec<Psbt> = c["psbts_hex"].as_array().unwrap().iter().map(|h| Psbt::from_bytes(&unhex(h.as_str().unwrap())).unwrap()).collect();
+    let parts: Vec<Psbt> = c["psbts_hex"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| Psbt::from_bytes(&unhex(h.as_str().unwrap())).unwrap())
+        .collect();
     let mut combined = parts[0].clone();
     combined.combine(&parts[1]).unwrap();
     assert_eq!(hex(&combined.to_bytes()), hex(&psbt_hex(c)));
@@ -239,7 +258,8 @@ fn the_interpreter_judges_bip174_multisig_spends_signature_order_included() {
     let w = &vectors("bip174_psbt_vectors.json")["workflow"];
     let combined = Psbt::from_bytes(&psbt_hex(&w["combiner"])).unwrap();
     let spent: Vec<TxOut> = combined.spent_outputs().into_iter().map(Option::unwrap).collect();
-    let tx = peerpage::btc::Transaction::from_bytes(&unhex(w["extractor"]["expected_tx_hex"].as_str().unwrap())).unwrap();
+    let tx =
+        peerpage::btc::Transaction::from_bytes(&unhex(w["extractor"]["expected_tx_hex"].as_str().unwrap())).unwrap();
     let verdicts = |tx: &peerpage::btc::Transaction| {
         let mut cache = SighashCache::new(tx);
         (0..2).map(|i| verify_input(&mut cache, i, &spent)).collect::<Vec<_>>()

@@ -90,5 +90,8 @@ fn the_interpreter_checks_key_encodings_even_for_empty_signatures() {
         Builder::new().op(op::OP_1).push(a).push(b).op(0x52).op(0xae).op(0x64).op(op::OP_1).op(0x68).into_bytes()
     };
     assert_eq!(judge(multi(&compressed, &compressed), vec![vec![], vec![]]), Verdict::Valid);
-    assert_eq!(judge(multi(&compressed, &uncompressed), vec![vec![], vec![]]), Verdict::Invalid("public key not compressed (or malformed)"));
+    assert_eq!(
+        judge(multi(&compressed, &uncompressed), vec![vec![], vec![]]),
+        Verdict::Invalid("public key not compressed (or malformed)")
+    );
 }

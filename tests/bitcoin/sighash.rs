@@ -91,8 +91,14 @@ fn bip341_key_path_sighashes_for_every_hash_type() {
     }
     seen_types.sort();
     assert_eq!(seen_types, [0, 1, 2, 3, 0x81, 0x82, 0x83]);
-    assert_eq!(cache.taproot(0, &spent, 0x04, TaprootSpend::KeyPath { annex: None }).unwrap_err().code(), "btc.sighash.invalid-type");
-    assert_eq!(cache.taproot(0, &spent[1..], 0, TaprootSpend::KeyPath { annex: None }).unwrap_err().code(), "btc.sighash.spent-outputs-mismatch");
+    assert_eq!(
+        cache.taproot(0, &spent, 0x04, TaprootSpend::KeyPath { annex: None }).unwrap_err().code(),
+        "btc.sighash.invalid-type"
+    );
+    assert_eq!(
+        cache.taproot(0, &spent[1..], 0, TaprootSpend::KeyPath { annex: None }).unwrap_err().code(),
+        "btc.sighash.spent-outputs-mismatch"
+    );
 }
 
 #[test]
@@ -106,7 +112,10 @@ fn bip341_annex_and_script_path_change_the_message() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|u| TxOut { value: Amount::from_sat(u["amountSats"].as_u64().unwrap()), script_pubkey: unhex(u["scriptPubKey"].as_str().unwrap()) })
+        .map(|u| TxOut {
+            value: Amount::from_sat(u["amountSats"].as_u64().unwrap()),
+            script_pubkey: unhex(u["scriptPubKey"].as_str().unwrap()),
+        })
         .collect();
     let mut c = SighashCache::new(&tx);
     let plain = c.taproot(0, &spent, 0, TaprootSpend::KeyPath { annex: None }).unwrap();
@@ -121,5 +130,8 @@ fn bip341_annex_and_script_path_change_the_message() {
         }
     }
     // SIGHASH_SINGLE needs an output of the same index (BIP-341), unlike legacy's "1".
-    assert_eq!(c.taproot(3, &spent, 3, TaprootSpend::KeyPath { annex: None }).unwrap_err().code(), "btc.sighash.single-without-output");
+    assert_eq!(
+        c.taproot(3, &spent, 3, TaprootSpend::KeyPath { annex: None }).unwrap_err().code(),
+        "btc.sighash.single-without-output"
+    );
 }

@@ -45,8 +45,10 @@ fn bip341_script_pubkeys_from_internal_keys_and_trees() {
             tree => Some(tree_hash(tree, &mut leaves)),
         };
         let inter = &case["intermediary"];
-        let want_leaves: Vec<String> =
-            inter["leafHashes"].as_array().map(|a| a.iter().map(|h| h.as_str().unwrap().to_string()).collect()).unwrap_or_default();
+        let want_leaves: Vec<String> = inter["leafHashes"]
+            .as_array()
+            .map(|a| a.iter().map(|h| h.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default();
         assert_eq!(leaves.iter().map(|l| hex(l)).collect::<Vec<_>>(), want_leaves, "case {n}");
         assert_eq!(root.map(|r| hex(&r)), inter["merkleRoot"].as_str().map(str::to_string), "case {n}");
         let tweak = taptweak_hash(&internal, root.as_ref());

@@ -27,7 +27,8 @@ fn segwit_transaction_ids_weight_and_vsize() {
 fn txid_displays_reversed() {
     // The BIP-341 vector's first input spends 9c4e333b...:1 shown in explorers' order.
     let v = vectors("bip341_wallet_test_vectors.json");
-    let tx = Transaction::from_bytes(&unhex(v["keyPathSpending"][0]["given"]["rawUnsignedTx"].as_str().unwrap())).unwrap();
+    let tx =
+        Transaction::from_bytes(&unhex(v["keyPathSpending"][0]["given"]["rawUnsignedTx"].as_str().unwrap())).unwrap();
     let shown = tx.inputs[0].previous_output.txid.to_string();
     assert_eq!(peerpage::btc::Txid::from_display_hex(&shown), Some(tx.inputs[0].previous_output.txid));
     assert_eq!(shown, "9c4e333b5f116359b5f5578fe4a74c6f58b3bab9d28149a583da86f6bf0ce27d");

@@ -159,7 +159,11 @@ impl Net {
 
     /// The bytes a node stored for a torrent, in piece order.
     pub fn stored(&self, node: usize, torrent: TorrentId) -> Vec<u8> {
-        self.nodes[node].storage.range((torrent, 0)..=(torrent, u32::MAX)).flat_map(|(_, v)| v.iter().copied()).collect()
+        self.nodes[node]
+            .storage
+            .range((torrent, 0)..=(torrent, u32::MAX))
+            .flat_map(|(_, v)| v.iter().copied())
+            .collect()
     }
 
     /// Drains one node's outputs into the network.
@@ -202,10 +206,12 @@ impl Net {
                 ClientOutput::Engine(Output::StorePiece { torrent, piece, data }) => {
                     self.nodes[i].storage.insert((torrent, piece), data);
                 }
-                ClientOutput::Engine(Output::ReadPiece { torrent, piece }) => match self.nodes[i].storage.get(&(torrent, piece)).cloned() {
-                    Some(data) => self.nodes[i].client.piece_read(torrent, piece, data, Instant(now)).unwrap(),
-                    None => self.nodes[i].client.piece_missing(torrent, piece, Instant(now)).unwrap(),
-                },
+                ClientOutput::Engine(Output::ReadPiece { torrent, piece }) => {
+                    match self.nodes[i].storage.get(&(torrent, piece)).cloned() {
+                        Some(data) => self.nodes[i].client.piece_read(torrent, piece, data, Instant(now)).unwrap(),
+                        None => self.nodes[i].client.piece_missing(torrent, piece, Instant(now)).unwrap(),
+                    }
+                }
                 ClientOutput::Engine(Output::HttpGet { torrent, id, .. }) => {
                     self.nodes[i].client.http_response(torrent, id, 0, &[], Instant(now)).unwrap();
                 }

@@ -34,7 +34,12 @@ fn hostile_tracker_texts_give_typed_errors() {
         (r#"{"action":"announce"}"#.into(), "tracker.bad-field"),
         (r#"{"action":"announce","info_hash":"short","offer":{}}"#.to_string(), "tracker.bad-id"),
         (
-            format!(r#"{{"action":"announce","info_hash":"{}","peer_id":"{}","offer_id":"{}","offer":{{"type":"answer","sdp":"x"}}}}"#, esc(&bin(&hash.0)), esc(&bin(&[9; 20])), esc(&bin(&[3; 20]))),
+            format!(
+                r#"{{"action":"announce","info_hash":"{}","peer_id":"{}","offer_id":"{}","offer":{{"type":"answer","sdp":"x"}}}}"#,
+                esc(&bin(&hash.0)),
+                esc(&bin(&[9; 20])),
+                esc(&bin(&[3; 20]))
+            ),
             "tracker.bad-field",
         ),
     ];
@@ -176,7 +181,9 @@ fn torrent_file_and_resume_snapshot_round_trip() {
         let gets: Vec<_> = outs
             .into_iter()
             .filter_map(|o| match o {
-                ClientOutput::Engine(Output::HttpGet { id, url, start, end_inclusive, .. }) => Some((id, url, start, end_inclusive)),
+                ClientOutput::Engine(Output::HttpGet { id, url, start, end_inclusive, .. }) => {
+                    Some((id, url, start, end_inclusive))
+                }
                 ClientOutput::Engine(Output::StorePiece { .. }) => {
                     stored += 1;
                     None
@@ -209,7 +216,10 @@ fn torrent_file_and_resume_snapshot_round_trip() {
     assert_eq!(third.piece_map(t3).unwrap(), disk);
     let mut wrong_length = disk.clone();
     wrong_length.push(0);
-    assert_eq!(client().add_resume_with_pieces(&snapshot, &wrong_length, Instant(0)).unwrap_err().code(), "engine.bad-snapshot");
+    assert_eq!(
+        client().add_resume_with_pieces(&snapshot, &wrong_length, Instant(0)).unwrap_err().code(),
+        "engine.bad-snapshot"
+    );
     assert_eq!(again.info(t2).unwrap().info_hash, c.info(t).unwrap().info_hash);
     // A magnet without metadata resumes as a magnet, with its web seeds.
     let link = format!("magnet:?xt=urn:btih:{}&dn=x&ws=http%3A%2F%2Fw.test%2F", c.info(t).unwrap().info_hash);
@@ -276,7 +286,8 @@ fn first_offer(c: &mut Client, now: Instant) -> (ConnId, String) {
         .unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let first = conns[0];
-    let offer = v["offers"].as_array().unwrap().iter().find(|o| o["offer"]["sdp"] == format!("sdp-{}", first.0)).unwrap();
+    let offer =
+        v["offers"].as_array().unwrap().iter().find(|o| o["offer"]["sdp"] == format!("sdp-{}", first.0)).unwrap();
     (first, offer["offer_id"].as_str().unwrap().to_string())
 }
 

@@ -26,7 +26,9 @@ fn unskipping_a_file_after_finishing_announces_at_once_and_completes_it() {
     let other = net.add_node();
     let ot = net.nodes[other].client.add_torrent(&torrent, peerpage::time::Instant(0)).unwrap();
     net.nodes[other].client.set_file_priority(ot, 1, Priority::Skip).unwrap();
-    assert!(net.run_until(120_000, |n| n.nodes[leech].completed.contains(&lt) && n.nodes[other].completed.contains(&ot)));
+    assert!(
+        net.run_until(120_000, |n| n.nodes[leech].completed.contains(&lt) && n.nodes[other].completed.contains(&ot))
+    );
     assert_eq!(net.stored(leech, lt), data[..a_len as usize]);
     let mine = |n: &Net| -> Vec<Announced> { n.announces.iter().filter(|a| a.node == leech).cloned().collect() };
     // Done with its selection: the seeder has nothing more to give, so that link closes;
@@ -36,14 +38,21 @@ fn unskipping_a_file_after_finishing_announces_at_once_and_completes_it() {
     assert_eq!(peers.len(), 1);
     assert!(peers[0].progress < 1.0, "{peers:?}");
     // Not a seed: no `completed`, and `left` counted the skipped file all along.
-    assert!(mine(&net).iter().all(|a| a.event.as_deref() != Some("completed") && a.left >= Some(b_len)), "{:?}", mine(&net));
+    assert!(
+        mine(&net).iter().all(|a| a.event.as_deref() != Some("completed") && a.left >= Some(b_len)),
+        "{:?}",
+        mine(&net)
+    );
 
     // Un-skip: an announce with fresh offers goes out at once.
     let before = mine(&net).len();
     let unskipped = net.now;
     net.nodes[leech].client.set_file_priority(lt, 1, Priority::Normal).unwrap();
     net.pump(leech);
-    assert!(net.run_until(unskipped + 2 * net.latency_ms + 1, |n| mine(n).len() > before), "no announce after the un-skip");
+    assert!(
+        net.run_until(unskipped + 2 * net.latency_ms + 1, |n| mine(n).len() > before),
+        "no announce after the un-skip"
+    );
     let boost = mine(&net)[before].clone();
     assert_eq!((boost.event.as_deref(), boost.left), (None, Some(b_len)), "{boost:?}");
     assert!(boost.offers > 0, "{boost:?}");

@@ -1,6 +1,4 @@
-use peerpage::bencode::{
-    decode, decode_prefix, decode_with, DecodeErrorKind as K, Limits, Mode, OwnedValue, Value,
-};
+use peerpage::bencode::{decode, decode_prefix, decode_with, DecodeErrorKind as K, Limits, Mode, OwnedValue, Value};
 use peerpage::error::{CoreError, Fault};
 
 #[test]

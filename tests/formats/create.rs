@@ -116,7 +116,8 @@ fn parallel_hash_jobs_give_the_same_torrent_as_sequential_feeding() {
     use peerpage::metainfo::PieceRangeHasher;
     let files: Vec<(Vec<String>, u64)> =
         vec![(vec!["a".into()], 40_000), (vec!["b".into()], 0), (vec!["c".into()], 100_003)];
-    let data: Vec<Vec<u8>> = files.iter().enumerate().map(|(i, (_, l))| file_bytes(i as u64 + 20, *l as usize)).collect();
+    let data: Vec<Vec<u8>> =
+        files.iter().enumerate().map(|(i, (_, l))| file_bytes(i as u64 + 20, *l as usize)).collect();
     let opts = CreateOptions { name: "dir".into(), piece_length: Some(16384), ..CreateOptions::default() };
     let mut sequential = TorrentCreator::new(opts.clone(), files.clone()).unwrap();
     for d in &data {

@@ -115,7 +115,15 @@ fn two_torrents(limit: u64, lag_b: u64) -> (Net, TorrentId, TorrentId) {
     let (ta, da) = make_torrent(&[("a.bin", 3_000_000)], PIECE, None);
     let (tb, db) = make_torrent(&[("b.bin", 3_000_000)], PIECE, None);
     let n = parse_torrent(&ta).unwrap().layout.piece_count();
-    let mut net = Net { engines: (0..3).map(Net::engine).collect(), data: BTreeMap::new(), links: BTreeMap::new(), queue: BinaryHeap::new(), seq: 0, now: 0, lag: BTreeMap::new() };
+    let mut net = Net {
+        engines: (0..3).map(Net::engine).collect(),
+        data: BTreeMap::new(),
+        links: BTreeMap::new(),
+        queue: BinaryHeap::new(),
+        seq: 0,
+        now: 0,
+        lag: BTreeMap::new(),
+    };
     let la = net.engines[0].add_torrent(&ta, None).unwrap();
     let lb = net.engines[0].add_torrent(&tb, None).unwrap();
     let sa = net.engines[1].add_torrent(&ta, Some(Bitfield::full(n))).unwrap();

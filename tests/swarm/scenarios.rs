@@ -87,7 +87,9 @@ fn peer_leaving_mid_piece_has_its_blocks_requested_again() {
     let (_, kl_a) = sim.connect(a, leech);
     sim.connect(b, leech);
     // Run until some blocks arrived but the file is far from done, then cut seeder a.
-    assert!(sim.run_until(600_000, |s| s.nodes[leech].engine.stats(s.nodes[leech].torrent).unwrap().downloaded > 100_000));
+    assert!(
+        sim.run_until(600_000, |s| s.nodes[leech].engine.stats(s.nodes[leech].torrent).unwrap().downloaded > 100_000)
+    );
     let before = sim.nodes[leech].engine.stats(sim.nodes[leech].torrent).unwrap();
     assert!(before.pieces_have < before.pieces_total);
     sim.disconnect(leech, kl_a);
@@ -201,7 +203,16 @@ fn limited_seeder_spreads_pieces_over_its_leechers() {
         }
     }
     let total = sim.data.len() as u64;
-    let up = |s: &Sim| s.nodes[seed].engine.swarm(s.nodes[seed].torrent).unwrap().peer_views().iter().map(|v| v.uploaded).collect::<Vec<u64>>();
+    let up = |s: &Sim| {
+        s.nodes[seed]
+            .engine
+            .swarm(s.nodes[seed].torrent)
+            .unwrap()
+            .peer_views()
+            .iter()
+            .map(|v| v.uploaded)
+            .collect::<Vec<u64>>()
+    };
     assert!(sim.run_until(600_000, |s| up(s).iter().sum::<u64>() >= total / 2));
     let shares = up(&sim);
     let (min, max) = (shares.iter().min().copied().unwrap(), shares.iter().max().copied().unwrap());
@@ -279,7 +290,8 @@ fn seeder_with_more_leechers_than_slots_serves_them_all() {
         sim.connect(seed, l);
     }
     sim.run_until(30_000, |_| false);
-    let got: Vec<u64> = leechers.iter().map(|&l| sim.nodes[l].engine.stats(sim.nodes[l].torrent).unwrap().downloaded).collect();
+    let got: Vec<u64> =
+        leechers.iter().map(|&l| sim.nodes[l].engine.stats(sim.nodes[l].torrent).unwrap().downloaded).collect();
     let total: u64 = got.iter().sum();
     assert!(got.iter().all(|&g| g * 12 >= total), "30 s of a seeder's upload went {got:?} to its leechers");
 }

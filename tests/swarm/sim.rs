@@ -7,8 +7,8 @@ use peerpage::metainfo::{CreateOptions, TorrentCreator};
 use peerpage::piece::Bitfield;
 use peerpage::time::Instant;
 use peerpage::wire::{Handshake, Message, PeerId};
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 /// How a node behaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -202,7 +202,20 @@ impl Sim {
             }
             storage.insert(p, bytes);
         }
-        self.nodes.push(Node { engine, torrent, storage, kind, peer_id, events: Vec::new(), verified: Vec::new(), sends: 0, request_sends: 0, haves_sent: 0, requests_sent: 0, blocks_of: BTreeSet::new() });
+        self.nodes.push(Node {
+            engine,
+            torrent,
+            storage,
+            kind,
+            peer_id,
+            events: Vec::new(),
+            verified: Vec::new(),
+            sends: 0,
+            request_sends: 0,
+            haves_sent: 0,
+            requests_sent: 0,
+            blocks_of: BTreeSet::new(),
+        });
         i
     }
 
@@ -237,7 +250,20 @@ impl Sim {
         let i = self.nodes.len();
         let (mut engine, peer_id) = self.engine(i);
         let torrent = engine.add_torrent(&self.torrent_bytes, None).unwrap();
-        self.nodes.push(Node { engine, torrent, storage: BTreeMap::new(), kind: Kind::Honest, peer_id, events: Vec::new(), verified: Vec::new(), sends: 0, request_sends: 0, haves_sent: 0, requests_sent: 0, blocks_of: BTreeSet::new() });
+        self.nodes.push(Node {
+            engine,
+            torrent,
+            storage: BTreeMap::new(),
+            kind: Kind::Honest,
+            peer_id,
+            events: Vec::new(),
+            verified: Vec::new(),
+            sends: 0,
+            request_sends: 0,
+            haves_sent: 0,
+            requests_sent: 0,
+            blocks_of: BTreeSet::new(),
+        });
         i
     }
 
@@ -248,7 +274,20 @@ impl Sim {
         let meta = peerpage::metainfo::parse_torrent(&self.torrent_bytes).unwrap();
         let link = peerpage::metainfo::Magnet::from_metainfo(&meta).to_link();
         let torrent = engine.add_magnet(&link).unwrap();
-        self.nodes.push(Node { engine, torrent, storage: BTreeMap::new(), kind: Kind::Honest, peer_id, events: Vec::new(), verified: Vec::new(), sends: 0, request_sends: 0, haves_sent: 0, requests_sent: 0, blocks_of: BTreeSet::new() });
+        self.nodes.push(Node {
+            engine,
+            torrent,
+            storage: BTreeMap::new(),
+            kind: Kind::Honest,
+            peer_id,
+            events: Vec::new(),
+            verified: Vec::new(),
+            sends: 0,
+            request_sends: 0,
+            haves_sent: 0,
+            requests_sent: 0,
+            blocks_of: BTreeSet::new(),
+        });
         i
     }
 
@@ -301,7 +340,13 @@ impl Sim {
         let start = pipe.free_at.max(self.now);
         pipe.free_at = start + (bytes.len() as u64).div_ceil(self.bytes_per_ms);
         self.seq += 1;
-        self.queue.push(Reverse(Packet { at: pipe.free_at + self.latency_ms, seq: self.seq, to_node: pipe.to_node, to_peer: pipe.to_peer, bytes }));
+        self.queue.push(Reverse(Packet {
+            at: pipe.free_at + self.latency_ms,
+            seq: self.seq,
+            to_node: pipe.to_node,
+            to_peer: pipe.to_peer,
+            bytes,
+        }));
     }
 
     /// Drains one node's outputs.

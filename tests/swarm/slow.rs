@@ -48,7 +48,9 @@ fn a_slow_peer_costs_few_redundant_blocks() {
     // No request outlived its timeout: each peer was asked for about 3 s of its rate, so the
     // only cancels are endgame's (a duplicate arrived; 152 when the queue grew past that).
     assert!(sim.cancels <= 2 * MIN_DEPTH, "{} cancels", sim.cancels);
-    let of = |n: usize| -> std::collections::BTreeSet<u32> { sim.nodes[n].blocks_of.iter().filter(|b| b.0 == leech).map(|b| b.1).collect() };
+    let of = |n: usize| -> std::collections::BTreeSet<u32> {
+        sim.nodes[n].blocks_of.iter().filter(|b| b.0 == leech).map(|b| b.1).collect()
+    };
     let split = of(fast).intersection(&of(slow)).count();
     // Piece affinity: the slow peer works on pieces of its own, so hardly a piece mixes
     // blocks of both (29 of the 31 it touched did without it); endgame may mix a few.

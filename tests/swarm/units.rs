@@ -9,14 +9,25 @@ use peerpage::wire::PeerId;
 
 #[test]
 fn web_seed_ranges_cross_file_boundaries_with_encoded_paths() {
-    let (torrent, _) = make_torrent(&[("a b.txt", 10_000), ("c#?.bin", 30_000)], 16_384, Some("https://seed.example/files"));
+    let (torrent, _) =
+        make_torrent(&[("a b.txt", 10_000), ("c#?.bin", 30_000)], 16_384, Some("https://seed.example/files"));
     let meta = parse_torrent(&torrent).unwrap();
     let got = plan(&meta, "https://seed.example/files", 8_000..20_000);
     assert_eq!(
         got,
         vec![
-            (HttpRange { url: "https://seed.example/files/sim/a%20b.txt".into(), start: 8_000, end_inclusive: 9_999 }, false),
-            (HttpRange { url: "https://seed.example/files/sim/c%23%3F.bin".into(), start: 0, end_inclusive: 9_999 }, false),
+            (
+                HttpRange {
+                    url: "https://seed.example/files/sim/a%20b.txt".into(),
+                    start: 8_000,
+                    end_inclusive: 9_999
+                },
+                false
+            ),
+            (
+                HttpRange { url: "https://seed.example/files/sim/c%23%3F.bin".into(), start: 0, end_inclusive: 9_999 },
+                false
+            ),
         ]
     );
     assert_eq!(got[1].0.header(), "bytes=0-9999");
@@ -57,7 +68,8 @@ fn resume_snapshot_round_trips() {
 fn hostile_bytes_into_a_session_never_panic() {
     // Every committed seed, then thousands of seeded mutations of them (flips, cuts, splices).
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/corpus/swarm_session");
-    let seeds: Vec<Vec<u8>> = std::fs::read_dir(dir).unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect();
+    let seeds: Vec<Vec<u8>> =
+        std::fs::read_dir(dir).unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect();
     assert!(seeds.len() >= 3);
     let mut rng = peerpage::rng::Rng::new(99);
     for round in 0..3000 {

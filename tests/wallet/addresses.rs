@@ -89,5 +89,8 @@ fn an_address_of_the_wrong_network_is_refused_in_words() {
     assert_eq!(err.code(), "address.wrong-network");
     assert!(err.to_string().contains("testnet"));
     assert!(Address::parse("tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx", Network::Signet).is_ok());
-    assert_eq!(Address::parse("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5", Network::Mainnet), Err(AddressError::Invalid));
+    assert_eq!(
+        Address::parse("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5", Network::Mainnet),
+        Err(AddressError::Invalid)
+    );
 }

@@ -28,7 +28,11 @@ const CORE_FLAGS: u32 = bitcoinconsensus::VERIFY_ALL_PRE_TAPROOT | bitcoinconsen
 /// Core's verdict on input 0 of a full `to_sign` for `address` and `message`.
 fn core_accepts(address: &Address, to_sign_bytes: &[u8]) -> bool {
     let challenge = address.script_pubkey();
-    let utxo = [bitcoinconsensus::Utxo { script_pubkey: challenge.as_ptr(), script_pubkey_len: challenge.len() as u32, value: 0 }];
+    let utxo = [bitcoinconsensus::Utxo {
+        script_pubkey: challenge.as_ptr(),
+        script_pubkey_len: challenge.len() as u32,
+        value: 0,
+    }];
     bitcoinconsensus::verify_with_flags(&challenge, 0, to_sign_bytes, Some(&utxo), 0, CORE_FLAGS).is_ok()
 }
 
@@ -48,14 +52,20 @@ fn as_full(address: &Address, message: &str, signature: &str) -> Vec<u8> {
 }
 
 fn flip_signature_byte(signature: &str) -> String {
-    let (prefix, body) = signature.split_at(if signature.starts_with("smp") || signature.starts_with("ful") { 3 } else { 0 });
+    let (prefix, body) =
+        signature.split_at(if signature.starts_with("smp") || signature.starts_with("ful") { 3 } else { 0 });
     let mut bytes = Base64::decode_vec(body).unwrap();
     // A byte inside the first signature: for a witness stack it follows the item count and
     // length; for a full transaction, the last witness/scriptSig bytes are signatures or keys,
     // so flip a byte well inside the first large item instead.
     let at = if prefix == "ful" {
         let tx = Transaction::from_bytes(&bytes).unwrap();
-        let first = tx.inputs[0].witness.iter().find(|w| w.len() >= 64).cloned().unwrap_or_else(|| tx.inputs[0].script_sig.clone());
+        let first = tx.inputs[0]
+            .witness
+            .iter()
+            .find(|w| w.len() >= 64)
+            .cloned()
+            .unwrap_or_else(|| tx.inputs[0].script_sig.clone());
         let pos = bytes.windows(first.len()).position(|w| w == first.as_slice()).unwrap();
         pos + 10
     } else {
@@ -83,7 +93,10 @@ fn message_hashes_and_virtual_transactions_match_the_bip() {
 
 fn all_valid_cases() -> Vec<(String, String, String, u32, u32)> {
     let mut out = Vec::new();
-    for (file, kinds) in [("bip322_basic_test_vectors.json", &["simple"][..]), ("bip322_generated_test_vectors.json", &["simple", "full"][..])] {
+    for (file, kinds) in [
+        ("bip322_basic_test_vectors.json", &["simple"][..]),
+        ("bip322_generated_test_vectors.json", &["simple", "full"][..]),
+    ] {
         let v = vectors(file);
         for kind in kinds {
             for case in v[*kind].as_array().unwrap() {
@@ -176,14 +189,20 @@ pub(crate) fn core_judges_every_input(a: &Address, message: &str, sig: &str) -> 
     let mut spent = vec![to_spend(&a.script_pubkey(), message.as_bytes()).outputs[0].clone()];
     for (i, input) in psbt.inputs.iter().enumerate().skip(1) {
         let out = input.spent_output().or_else(|| {
-            let prev = psbt.inputs[..i].iter().find_map(|e| e.non_witness_utxo.clone().filter(|p| p.txid() == tx.inputs[i].previous_output.txid))?;
+            let prev = psbt.inputs[..i]
+                .iter()
+                .find_map(|e| e.non_witness_utxo.clone().filter(|p| p.txid() == tx.inputs[i].previous_output.txid))?;
             prev.outputs.get(tx.inputs[i].previous_output.vout as usize).cloned()
         });
         spent.push(out.unwrap());
     }
     let utxos: Vec<bitcoinconsensus::Utxo> = spent
         .iter()
-        .map(|o| bitcoinconsensus::Utxo { script_pubkey: o.script_pubkey.as_ptr(), script_pubkey_len: o.script_pubkey.len() as u32, value: o.value.to_sat() as i64 })
+        .map(|o| bitcoinconsensus::Utxo {
+            script_pubkey: o.script_pubkey.as_ptr(),
+            script_pubkey_len: o.script_pubkey.len() as u32,
+            value: o.value.to_sat() as i64,
+        })
         .collect();
     let bytes = tx.to_bytes();
     for (i, o) in spent.iter().enumerate() {
@@ -209,18 +228,26 @@ fn our_simple_signatures_equal_the_published_ones() {
             let wif = WifKey::parse(keys[0].as_str().unwrap()).unwrap();
             let store = Keystore::from_wif(keys[0].as_str().unwrap()).unwrap();
             let message = case["message"].as_str().unwrap();
-            let ours = store.sign_bip322(None, script_type, message.as_bytes(), Bip322Format::Simple, &[0; 32]).unwrap();
-            let published: Vec<&str> = case["bip322_signatures"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+            let ours =
+                store.sign_bip322(None, script_type, message.as_bytes(), Bip322Format::Simple, &[0; 32]).unwrap();
+            let published: Vec<&str> =
+                case["bip322_signatures"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
             let ours_unprefixed = ours.strip_prefix("smp").unwrap();
             // The BIP's own examples come from Core (low R); the generated file's signer
             // does not grind, so those are verified but not compared.
             if script_type == ScriptType::P2wpkh && file.contains("basic") {
-                assert!(published.iter().any(|p| p.strip_prefix("smp").unwrap_or(p) == ours_unprefixed), "{message:?}: {ours}");
+                assert!(
+                    published.iter().any(|p| p.strip_prefix("smp").unwrap_or(p) == ours_unprefixed),
+                    "{message:?}: {ours}"
+                );
                 compared += 1;
             }
             let a = addr(case["address"].as_str().unwrap());
             assert_eq!(script_type.address(&wif.public_key(), Network::Mainnet), a);
-            assert_eq!(verify(&a, message.as_bytes(), &ours).unwrap(), Bip322Verdict::Valid { lock_time: 0, sequence: 0 });
+            assert_eq!(
+                verify(&a, message.as_bytes(), &ours).unwrap(),
+                Bip322Verdict::Valid { lock_time: 0, sequence: 0 }
+            );
         }
     }
     assert!(compared >= 2, "{compared}");
@@ -242,7 +269,11 @@ fn keystore_signs_every_script_type_in_both_forms_and_core_agrees() {
                 continue;
             }
             let sig = got.unwrap();
-            assert_eq!(verify(&address, message.as_bytes(), &sig).unwrap(), Bip322Verdict::Valid { lock_time: 0, sequence: 0 }, "{script_type:?}");
+            assert_eq!(
+                verify(&address, message.as_bytes(), &sig).unwrap(),
+                Bip322Verdict::Valid { lock_time: 0, sequence: 0 },
+                "{script_type:?}"
+            );
             assert!(matches!(verify(&address, b"another message", &sig).unwrap(), Bip322Verdict::Invalid(_)));
             let other = account.address(0, 4).unwrap();
             assert!(matches!(verify(&other, message.as_bytes(), &sig).unwrap(), Bip322Verdict::Invalid(_)));

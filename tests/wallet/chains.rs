@@ -64,7 +64,10 @@ fn bip21_examples_parse_with_a_real_address() {
     let u = uri(&format!("bitcoin:{a}?amount=20.3&label=Luke-Jr")).unwrap();
     assert_eq!(u.amount, Some(Amount::from_sat(2_030_000_000)));
     let u = uri(&format!("bitcoin:{a}?amount=50&label=Luke-Jr&message=Donation%20for%20project%20xyz")).unwrap();
-    assert_eq!((u.amount, u.message.as_deref()), (Some(Amount::from_sat(5_000_000_000)), Some("Donation for project xyz")));
+    assert_eq!(
+        (u.amount, u.message.as_deref()),
+        (Some(Amount::from_sat(5_000_000_000)), Some("Donation for project xyz"))
+    );
     let e = uri(&format!("bitcoin:{a}?req-somethingyoudontunderstand=50&req-somethingelseyoudontget=999")).unwrap_err();
     assert_eq!(e, UriError::UnknownRequired("req-somethingyoudontunderstand".into()));
     let u = uri(&format!("bitcoin:{a}?somethingyoudontunderstand=50&somethingelseyoudontget=999")).unwrap();
@@ -81,7 +84,10 @@ fn bip21_round_trips_and_refuses_bad_requests() {
     u.amount = Some(Amount::from_sat(1_500));
     u.label = Some("Café & bar / 50% off?".into());
     let text = u.to_uri();
-    assert_eq!(text, format!("bitcoin:{BIP84_RECEIVE_0}?amount=0.000015&label=Caf%C3%A9%20%26%20bar%20%2F%2050%25%20off%3F"));
+    assert_eq!(
+        text,
+        format!("bitcoin:{BIP84_RECEIVE_0}?amount=0.000015&label=Caf%C3%A9%20%26%20bar%20%2F%2050%25%20off%3F")
+    );
     assert_eq!(uri(&text).unwrap(), u);
     assert_eq!(Amount::from_sat(2_100_000_000_000_000).to_btc_string(), "21000000");
     assert_eq!(Amount::from_sat(1_500).to_string(), "0.000015 BTC");

@@ -78,8 +78,12 @@ fn bip39_vectors_in_every_official_language() {
     let mut checked = 0;
     for (name, language) in languages {
         for case in v[name].as_array().unwrap() {
-            let (entropy, phrase, seed, xprv) =
-                (case[0].as_str().unwrap(), case[1].as_str().unwrap(), case[2].as_str().unwrap(), case[3].as_str().unwrap());
+            let (entropy, phrase, seed, xprv) = (
+                case[0].as_str().unwrap(),
+                case[1].as_str().unwrap(),
+                case[2].as_str().unwrap(),
+                case[3].as_str().unwrap(),
+            );
             let m = Mnemonic::from_entropy(&unhex(entropy), language).unwrap();
             let words: Vec<&str> = phrase.split_whitespace().collect();
             assert_eq!(m.phrase().split_whitespace().collect::<Vec<_>>(), words, "{name}");
@@ -107,7 +111,10 @@ fn bad_phrases_say_what_is_wrong_without_echoing_secrets() {
         assert!(err.to_string().contains(words), "{err}");
         assert!(!err.to_string().contains("abandon"), "no words in errors");
     }
-    let m = Mnemonic::parse("ABANDON  abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about").unwrap();
+    let m = Mnemonic::parse(
+        "ABANDON  abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+    )
+    .unwrap();
     assert_eq!(format!("{m:?}"), "Mnemonic(12 words, English)");
     assert!(Mnemonic::from_entropy(&[0; 15], Language::English).is_err());
 }
@@ -136,7 +143,10 @@ fn bip84_and_bip86_account_vectors() {
     let master = master_of(phrase, Network::Mainnet);
 
     let g84 = &v["bip84"]["groups"];
-    assert_eq!(*master.clone().with_version(ScriptType::P2wpkh.version(Network::Mainnet)).to_base58(), g84[0]["rootpriv"].as_str().unwrap());
+    assert_eq!(
+        *master.clone().with_version(ScriptType::P2wpkh.version(Network::Mainnet)).to_base58(),
+        g84[0]["rootpriv"].as_str().unwrap()
+    );
     let acct = Account::derive(&master, ScriptType::P2wpkh, Network::Mainnet, 0).unwrap();
     assert_eq!(acct.xpub.to_base58(), g84[1]["xpub"].as_str().unwrap());
     assert_eq!(acct.address(0, 0).unwrap().to_string(), g84[2]["address"].as_str().unwrap());
@@ -193,7 +203,10 @@ fn derivation_paths_parse_and_print() {
 
 #[test]
 fn extended_private_keys_never_print_secrets() {
-    let master = master_of("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about", Network::Mainnet);
+    let master = master_of(
+        "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+        Network::Mainnet,
+    );
     let debug = format!("{master:?}");
     assert!(debug.contains("secret hidden"));
     assert!(!debug.contains(&master.to_base58()[4..20]));

@@ -24,9 +24,11 @@ fn expected(v: &Value) -> Vec<u8> {
     unhex(v["expected_psbt"]["hex"].as_str().unwrap())
 }
 
-const PLAIN: SignOptions = SignOptions { nonce_mode: NonceMode::Plain, aux_rand: [0; 32], allow_non_default_sighash: false };
+const PLAIN: SignOptions =
+    SignOptions { nonce_mode: NonceMode::Plain, aux_rand: [0; 32], allow_non_default_sighash: false };
 /// The default options, and signing whatever sighash type an input asks for.
-const ANY_SIGHASH: SignOptions = SignOptions { nonce_mode: NonceMode::LowR, aux_rand: [0; 32], allow_non_default_sighash: true };
+const ANY_SIGHASH: SignOptions =
+    SignOptions { nonce_mode: NonceMode::LowR, aux_rand: [0; 32], allow_non_default_sighash: true };
 
 #[test]
 fn bip174_signers_produce_the_published_psbts_byte_for_byte() {
@@ -118,8 +120,10 @@ fn a_watch_only_wallet_of_account_xpubs_reviews_as_the_keystore_does() {
     let psbt = mixed_psbt(&store);
     let full = review_with_keystore(&store, &psbt);
     // Every account the PSBT touches, as xpubs only.
-    let mut accounts: Vec<_> =
-        [ScriptType::P2pkh, ScriptType::P2shP2wpkh, ScriptType::P2wpkh, ScriptType::P2tr].iter().map(|t| store.account(*t, 0).unwrap()).collect();
+    let mut accounts: Vec<_> = [ScriptType::P2pkh, ScriptType::P2shP2wpkh, ScriptType::P2wpkh, ScriptType::P2tr]
+        .iter()
+        .map(|t| store.account(*t, 0).unwrap())
+        .collect();
     let multisig = DerivationPath::parse("m/48'/1'/0'/2'").unwrap();
     let mut ms = accounts[2].clone();
     ms.path = multisig.clone();
@@ -159,16 +163,21 @@ fn change_is_ours_only_if_its_script_pays_our_key() {
     assert!(r.outputs[1].address.as_deref().unwrap().starts_with("tb1p"));
     // A stranger's taproot output that lists our change key among its key origins: neither
     // its internal key nor any leaf of its tree is our key, so it is not our change.
-    let theirs = peerpage::wallet::hd::compressed(&Keystore::from_mnemonic(OTHER, "", Network::Testnet).unwrap().public_key(Some(&path)).unwrap());
+    let theirs = peerpage::wallet::hd::compressed(
+        &Keystore::from_mnemonic(OTHER, "", Network::Testnet).unwrap().public_key(Some(&path)).unwrap(),
+    );
     let xs: [u8; 32] = theirs[1..].try_into().unwrap();
-    let leaf = |x: &[u8; 32]| peerpage::btc::script::Builder::new().push(x).op(peerpage::btc::script::op::OP_CHECKSIG).into_bytes();
+    let leaf = |x: &[u8; 32]| {
+        peerpage::btc::script::Builder::new().push(x).op(peerpage::btc::script::op::OP_CHECKSIG).into_bytes()
+    };
     let tapret = |internal: &[u8; 32], tree: Option<Vec<u8>>| {
         let mut p = psbt.clone();
         let root = tree.as_ref().map(|script| peerpage::btc::sighash::tapleaf_hash(0xc0, script));
         let q = peerpage::btc::psbt::taproot::output_key(internal, root.as_ref()).unwrap().0;
         p.outputs[1].script_pubkey = peerpage::btc::script::p2tr(&q);
         p.outputs[1].tap_internal_key = Some(*internal);
-        p.outputs[1].tap_tree = tree.map(|script| vec![peerpage::btc::psbt::TapTreeLeaf { depth: 0, leaf_version: 0xc0, script }]);
+        p.outputs[1].tap_tree =
+            tree.map(|script| vec![peerpage::btc::psbt::TapTreeLeaf { depth: 0, leaf_version: 0xc0, script }]);
         review_with_keystore(&store, &p).outputs[1].clone()
     };
     assert!(!tapret(&xs, None).ours);
@@ -177,7 +186,8 @@ fn change_is_ours_only_if_its_script_pays_our_key() {
     assert!(tapret(&xs, Some(leaf(&x))).ours && tapret(&xs, Some(leaf(&x))).change);
     assert!(tapret(&x, None).change);
     // Another wallet sees nothing of its own.
-    let other = Keystore::from_mnemonic("zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong", "", Network::Testnet).unwrap();
+    let other =
+        Keystore::from_mnemonic("zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong", "", Network::Testnet).unwrap();
     let r = review_with_keystore(&other, &psbt);
     assert!(r.inputs.iter().all(|i| !i.ours) && r.outputs.iter().all(|o| !o.ours));
 }
@@ -209,10 +219,16 @@ fn review_warns_about_fee_attacks_sighash_types_absurd_fees_and_networks() {
     let mut p = base.clone();
     p.inputs[2].sighash_type = Some(0x83);
     let c = codes(&review_with_keystore(&store, &p));
-    assert!(c.contains(&("non-default-sighash", Some(2))) && c.contains(&("sighash-single-without-output", Some(2))), "{c:?}");
+    assert!(
+        c.contains(&("non-default-sighash", Some(2))) && c.contains(&("sighash-single-without-output", Some(2))),
+        "{c:?}"
+    );
     let mut p = base.clone();
     p.inputs[4].sighash_type = Some(0);
-    assert!(!codes(&review_with_keystore(&store, &p)).iter().any(|c| c.0 == "non-default-sighash"), "taproot's default");
+    assert!(
+        !codes(&review_with_keystore(&store, &p)).iter().any(|c| c.0 == "non-default-sighash"),
+        "taproot's default"
+    );
 
     // A fee above what is sent, and a fee rate above 1,000 sat/vB, are absurd; 284 sat/vB
     // paying less than the amount sent is only high.
@@ -311,15 +327,23 @@ fn non_default_sighash_types_are_signed_only_when_allowed() {
             assert_eq!(p, before, "input {i}, type {t:#x}");
             // Allowed, it signs (SIGHASH_SINGLE only where output i exists).
             let report = sign(&store, &mut p, &ANY_SIGHASH).unwrap();
-            assert_eq!(report.signed.iter().any(|s| s.0 == i), t & 3 != 3 || i < 2, "input {i}, type {t:#x}: {report:?}");
+            assert_eq!(
+                report.signed.iter().any(|s| s.0 == i),
+                t & 3 != 3 || i < 2,
+                "input {i}, type {t:#x}: {report:?}"
+            );
         }
     }
     // ECDSA has no DEFAULT: 0 on a P2WPKH input is not ALL.
     let mut p = base.clone();
     p.inputs[2].sighash_type = Some(0);
-    assert_eq!(sign(&store, &mut p, &SignOptions::default()), Err(WalletError::NonDefaultSighash { input: 2, sighash_type: 0 }));
+    assert_eq!(
+        sign(&store, &mut p, &SignOptions::default()),
+        Err(WalletError::NonDefaultSighash { input: 2, sighash_type: 0 })
+    );
     // Another wallet's input may ask for what it likes: we sign only ours, as usual.
-    let other = Keystore::from_mnemonic("zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong", "", Network::Testnet).unwrap();
+    let other =
+        Keystore::from_mnemonic("zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong", "", Network::Testnet).unwrap();
     let mut p = base.clone();
     p.inputs[3].sighash_type = Some(0x82);
     assert_eq!(sign(&other, &mut p, &SignOptions::default()).unwrap().signatures, 0);

@@ -13,7 +13,8 @@ use peerpage::wallet::hd::compressed;
 use peerpage::wallet::psbt::{sign, SignOptions};
 use peerpage::wallet::{DerivationPath, Keystore, NonceMode};
 
-pub const ABANDON: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+pub const ABANDON: &str =
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 pub const OTHER: &str = "legal winner thank year wave sausage worth useful legal winner thank yellow";
 /// BIP-341's provably unspendable internal key H (its "NUMS" point).
 const NUMS: &str = "50929b74c1a04954b78b4b6035e97a5e078a5a0f28ec96d547bfee9ace803ac0";
@@ -49,7 +50,11 @@ pub fn mixed_psbt(ours: &Keystore) -> Psbt {
     let (pk, src) = key(ours, "m/49'/1'/0'/0/0");
     let redeem = script::p2wpkh(&hash160(&pk));
     spks.push(script::p2sh_of(&redeem));
-    inputs.push(Input { redeem_script: Some(redeem), bip32_derivation: [(pk.to_vec(), src)].into(), ..Input::default() });
+    inputs.push(Input {
+        redeem_script: Some(redeem),
+        bip32_derivation: [(pk.to_vec(), src)].into(),
+        ..Input::default()
+    });
 
     // 2: P2WPKH (BIP-84).
     let (pk, src) = key(ours, "m/84'/1'/0'/0/0");
@@ -72,7 +77,11 @@ pub fn mixed_psbt(ours: &Keystore) -> Psbt {
     let (pk, src) = key(ours, "m/86'/1'/0'/0/0");
     let x = xonly(&pk);
     spks.push(script::p2tr(&output_key(&x, None).unwrap().0));
-    inputs.push(Input { tap_internal_key: Some(x), tap_bip32_derivation: [(x, tap_source(src, vec![]))].into(), ..Input::default() });
+    inputs.push(Input {
+        tap_internal_key: Some(x),
+        tap_bip32_derivation: [(x, tap_source(src, vec![]))].into(),
+        ..Input::default()
+    });
 
     // 5: P2TR script path, two leaves under the unspendable key: <ours> CHECKSIG, and a
     // 2-of-2 CHECKSIGADD with a stranger (only one signature: the finalizer must pick leaf 1).
@@ -118,7 +127,12 @@ pub fn mixed_psbt(ours: &Keystore) -> Psbt {
     // The funding transaction: one output per script above.
     let funding = Transaction {
         version: 2,
-        inputs: vec![TxIn { previous_output: OutPoint::default(), script_sig: vec![0x51], sequence: 0xffff_ffff, witness: vec![] }],
+        inputs: vec![TxIn {
+            previous_output: OutPoint::default(),
+            script_sig: vec![0x51],
+            sequence: 0xffff_ffff,
+            witness: vec![],
+        }],
         outputs: spks.iter().map(|s| TxOut { value: Amount::from_sat(VALUE), script_pubkey: s.clone() }).collect(),
         lock_time: 0,
     };
@@ -138,7 +152,11 @@ pub fn mixed_psbt(ours: &Keystore) -> Psbt {
     let (stranger_pk, _) = key(&stranger, "m/84'/1'/0'/0/0");
     let (change_pk, change_src) = key(ours, "m/84'/1'/0'/1/0");
     let outputs = vec![
-        Output { amount: Amount::from_sat(500_000), script_pubkey: script::p2wpkh(&hash160(&stranger_pk)), ..Output::default() },
+        Output {
+            amount: Amount::from_sat(500_000),
+            script_pubkey: script::p2wpkh(&hash160(&stranger_pk)),
+            ..Output::default()
+        },
         Output {
             amount: Amount::from_sat(190_000),
             script_pubkey: script::p2wpkh(&hash160(&change_pk)),
@@ -182,7 +200,16 @@ fn tx_verdicts(tx: &Transaction, spent: &[TxOut]) -> Vec<Result<(), bitcoinconse
         .collect();
     let flags = bitcoinconsensus::VERIFY_ALL_PRE_TAPROOT | bitcoinconsensus::VERIFY_TAPROOT;
     (0..spent.len())
-        .map(|i| bitcoinconsensus::verify_with_flags(&spent[i].script_pubkey, spent[i].value.to_sat(), &tx, Some(&utxos), i, flags))
+        .map(|i| {
+            bitcoinconsensus::verify_with_flags(
+                &spent[i].script_pubkey,
+                spent[i].value.to_sat(),
+                &tx,
+                Some(&utxos),
+                i,
+                flags,
+            )
+        })
         .collect()
 }
 
@@ -198,7 +225,10 @@ fn signed(options: &SignOptions, version: u32) -> Psbt {
 
 #[test]
 fn core_accepts_every_input_we_sign_and_rejects_each_with_a_flipped_signature_byte() {
-    for options in [SignOptions::default(), SignOptions { nonce_mode: NonceMode::Plain, aux_rand: [7; 32], ..SignOptions::default() }] {
+    for options in [
+        SignOptions::default(),
+        SignOptions { nonce_mode: NonceMode::Plain, aux_rand: [7; 32], ..SignOptions::default() },
+    ] {
         let psbt = signed(&options, 0);
         assert!(verdicts(&psbt).iter().all(Result::is_ok), "{:?}", verdicts(&psbt));
         if options.nonce_mode == NonceMode::LowR {
@@ -215,7 +245,8 @@ fn core_accepts_every_input_we_sign_and_rejects_each_with_a_flipped_signature_by
             if let Some(item) = txin.witness.iter_mut().find(|w| sigs.contains(w)) {
                 item[10] ^= 0x01;
             } else {
-                let at = sigs.iter().find_map(|s| txin.script_sig.windows(s.len()).position(|w| w == s.as_slice())).unwrap();
+                let at =
+                    sigs.iter().find_map(|s| txin.script_sig.windows(s.len()).position(|w| w == s.as_slice())).unwrap();
                 txin.script_sig[at + 10] ^= 0x01;
             }
             let v = tx_verdicts(&bad, &spent);
@@ -228,7 +259,12 @@ fn core_accepts_every_input_we_sign_and_rejects_each_with_a_flipped_signature_by
 /// Every signature input `i` carries: ECDSA partial signatures, then taproot ones.
 fn signatures(psbt: &mut Psbt, i: usize) -> Vec<&mut Vec<u8>> {
     let input = &mut psbt.inputs[i];
-    input.partial_sigs.values_mut().chain(input.tap_key_sig.as_mut()).chain(input.tap_script_sigs.values_mut()).collect()
+    input
+        .partial_sigs
+        .values_mut()
+        .chain(input.tap_key_sig.as_mut())
+        .chain(input.tap_script_sigs.values_mut())
+        .collect()
 }
 
 #[test]
@@ -292,7 +328,8 @@ fn bip371_signed_vectors_finalize_into_spends_core_accepts() {
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let mut checked = 0;
     for case in v["valid"].as_array().unwrap() {
-        let psbt = Psbt::from_bytes(&peerpage::btc::encoding::from_hex(case["hex"].as_str().unwrap()).unwrap()).unwrap();
+        let psbt =
+            Psbt::from_bytes(&peerpage::btc::encoding::from_hex(case["hex"].as_str().unwrap()).unwrap()).unwrap();
         let signed = psbt.inputs.iter().all(|i| i.tap_key_sig.is_some() || !i.tap_script_sigs.is_empty());
         if signed {
             assert!(verdicts(&psbt).iter().all(Result::is_ok), "{}", case["description"]);
@@ -311,7 +348,12 @@ fn an_imported_uncompressed_key_signs_its_old_p2pkh_coin() {
     let spk = script::p2pkh(&hash160(&pk));
     let funding = Transaction {
         version: 1,
-        inputs: vec![TxIn { previous_output: OutPoint::default(), script_sig: vec![0x51], sequence: 0xffff_ffff, witness: vec![] }],
+        inputs: vec![TxIn {
+            previous_output: OutPoint::default(),
+            script_sig: vec![0x51],
+            sequence: 0xffff_ffff,
+            witness: vec![],
+        }],
         outputs: vec![TxOut { value: Amount::from_sat(VALUE), script_pubkey: spk }],
         lock_time: 0,
     };
@@ -326,7 +368,11 @@ fn an_imported_uncompressed_key_signs_its_old_p2pkh_coin() {
             bip32_derivation: [(pk.clone(), source)].into(),
             ..Input::default()
         }],
-        outputs: vec![Output { amount: Amount::from_sat(VALUE - 1_000), script_pubkey: script::p2wpkh(&[9; 20]), ..Output::default() }],
+        outputs: vec![Output {
+            amount: Amount::from_sat(VALUE - 1_000),
+            script_pubkey: script::p2wpkh(&[9; 20]),
+            ..Output::default()
+        }],
         ..Psbt::default()
     };
     let report = sign(&store, &mut psbt, &SignOptions::default()).unwrap();

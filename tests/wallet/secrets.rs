@@ -64,7 +64,13 @@ fn message_signatures_verify_for_each_address_type_and_fail_when_altered() {
         let other = store.account(script_type, 0).unwrap().address(0, 1).unwrap();
         assert!(!verify_message(&other, b"peerpage", &sig).unwrap());
     }
-    assert_eq!(store.sign_message(Some(&DerivationPath::parse("m/86'/0'/0'/0/0").unwrap()), ScriptType::P2tr, b"x").unwrap_err().code(), "wallet.unsupported-address");
+    assert_eq!(
+        store
+            .sign_message(Some(&DerivationPath::parse("m/86'/0'/0'/0/0").unwrap()), ScriptType::P2tr, b"x")
+            .unwrap_err()
+            .code(),
+        "wallet.unsupported-address"
+    );
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! Signing judged by BIP-340, BIP-341, BIP-143 vectors and libsecp256k1's low-R grinding.
 
-use peerpage::btc::hash::tagged_hash;
-use peerpage::wallet::sign::{ecdsa_sign, ecdsa_verify, schnorr_sign, schnorr_verify, taproot_key_sign, taptweak, tweak_secret, NonceMode};
 use k256::SecretKey;
+use peerpage::btc::hash::tagged_hash;
+use peerpage::wallet::sign::{
+    ecdsa_sign, ecdsa_verify, schnorr_sign, schnorr_verify, taproot_key_sign, taptweak, tweak_secret, NonceMode,
+};
 use serde_json::Value;
 
 fn vectors(name: &str) -> Value {
@@ -51,8 +53,14 @@ fn bip341_key_path_spends_sign_with_the_tweaked_key() {
         let inter = &input["intermediary"];
         let key = SecretKey::from_slice(&unhex(given["internalPrivkey"].as_str().unwrap())).unwrap();
         let root = given["merkleRoot"].as_str().map(arr32);
-        assert_eq!(hex(&taptweak(&arr32(inter["internalPubkey"].as_str().unwrap()), root.as_ref()).unwrap().to_bytes()), inter["tweak"].as_str().unwrap());
-        assert_eq!(hex(&tweak_secret(&key, root.as_ref()).unwrap().to_bytes()), inter["tweakedPrivkey"].as_str().unwrap());
+        assert_eq!(
+            hex(&taptweak(&arr32(inter["internalPubkey"].as_str().unwrap()), root.as_ref()).unwrap().to_bytes()),
+            inter["tweak"].as_str().unwrap()
+        );
+        assert_eq!(
+            hex(&tweak_secret(&key, root.as_ref()).unwrap().to_bytes()),
+            inter["tweakedPrivkey"].as_str().unwrap()
+        );
         // The sighash is the TapSighash tagged hash of the published message.
         let sighash = tagged_hash("TapSighash", &[&unhex(inter["sigMsg"].as_str().unwrap())]);
         assert_eq!(hex(&sighash), inter["sigHash"].as_str().unwrap());
@@ -74,7 +82,8 @@ fn bip143_signatures_are_plain_rfc6979() {
     let v = vectors("bip143_vectors.json");
     for case in v["vectors"].as_array().unwrap() {
         let index = case["signed_input_index"].as_u64().unwrap() as usize;
-        let input = case["inputs"].as_array().unwrap().iter().find(|i| i["index"].as_u64() == Some(index as u64)).unwrap();
+        let input =
+            case["inputs"].as_array().unwrap().iter().find(|i| i["index"].as_u64() == Some(index as u64)).unwrap();
         let key = SecretKey::from_slice(&unhex(input["private_key"].as_str().unwrap())).unwrap();
         let sighash = arr32(case["sighash"].as_str().unwrap());
         let sig = ecdsa_sign(&key, &sighash, NonceMode::Plain).unwrap();

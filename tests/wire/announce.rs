@@ -30,32 +30,20 @@ fn one_torrent_announces_like_a_webtorrent_client() {
     assert_eq!(a.poll_timeout(), Some(t1 + MAX_INTERVAL));
     assert_eq!(a.counts, Some((3, 5)));
     a.handle_failure(t1, "answer for an expired offer".into());
-    assert_eq!(
-        a.poll_timeout(),
-        Some(t1 + MAX_INTERVAL),
-        "a failure answering no announce of ours changes nothing"
-    );
+    assert_eq!(a.poll_timeout(), Some(t1 + MAX_INTERVAL), "a failure answering no announce of ours changes nothing");
     assert_eq!(a.last_error.as_deref(), Some("answer for an expired offer"));
     a.handle_response(t1, Some(1), None, (None, None));
     a.completed(t1);
     assert_eq!(a.poll_announce(t1), Some(Some(AnnounceEvent::Completed)));
     a.handle_response(t1, None, None, (None, None));
-    assert_eq!(
-        a.poll_timeout(),
-        Some(t1 + MIN_INTERVAL),
-        "a 1 s interval is raised to our floor"
-    );
+    assert_eq!(a.poll_timeout(), Some(t1 + MIN_INTERVAL), "a 1 s interval is raised to our floor");
     // After a reconnect: no event (started once per session).
     a.handle_disconnected();
     assert_eq!(a.poll_timeout(), None);
     a.handle_connected(t1);
     assert_eq!(a.poll_announce(t1), Some(None));
     a.handle_failure(t1, "info_hash not allowed".into());
-    assert_eq!(
-        a.poll_timeout(),
-        Some(t1 + UNANSWERED_INTERVAL),
-        "a refused announce is retried, not sooner than 30 s"
-    );
+    assert_eq!(a.poll_timeout(), Some(t1 + UNANSWERED_INTERVAL), "a refused announce is retried, not sooner than 30 s");
     a.stop(t1);
     assert_eq!(a.poll_announce(t1), Some(Some(AnnounceEvent::Stopped)));
     assert_eq!(a.poll_timeout(), None);
@@ -140,15 +128,8 @@ fn sent(outs: &[TrackerOutput]) -> Vec<Value> {
 
 #[test]
 fn tracker_urls_are_normalised_like_webtorrent() {
-    assert_eq!(
-        normalize_tracker_url("wss://t.example/announce/", true),
-        Some("wss://t.example/announce".into())
-    );
-    assert_eq!(
-        normalize_tracker_url("ws://t.example", true),
-        None,
-        "no ws:// from an https page"
-    );
+    assert_eq!(normalize_tracker_url("wss://t.example/announce/", true), Some("wss://t.example/announce".into()));
+    assert_eq!(normalize_tracker_url("ws://t.example", true), None, "no ws:// from an https page");
     assert_eq!(
         normalize_tracker_url("ws://127.0.0.1:8080/announce", false),
         Some("ws://127.0.0.1:8080/announce".into())
@@ -163,12 +144,7 @@ fn trackers_make_offers_relay_answers_and_leave_cleanly() {
     let other = PeerId(*b"-WW0300-AbCdEfGhIjKl");
     let t0 = Instant(0);
     let mut t = Trackers::new(me, 42, true);
-    let urls = [
-        format!("{URL}/"),
-        URL.to_string(),
-        "ws://plain.example".into(),
-        "udp://x:1".into(),
-    ];
+    let urls = [format!("{URL}/"), URL.to_string(), "ws://plain.example".into(), "udp://x:1".into()];
     assert_eq!(t.add_torrent(hash, &urls, None, t0), vec![URL.to_string()]);
     t.set_wanted_offers(hash, 8);
     t.handle_timeout(t0);
@@ -176,14 +152,8 @@ fn trackers_make_offers_relay_answers_and_leave_cleanly() {
     t.handle_open(URL, t0);
     t.handle_timeout(t0);
     let outs = pump(&mut t, t0, "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n");
-    let TrackerOutput::CreateOffers { info_hash, offer_ids } = &outs[0] else {
-        panic!("{outs:?}")
-    };
-    assert_eq!(
-        (*info_hash, offer_ids.len()),
-        (hash, MAX_OFFERS_PER_ANNOUNCE),
-        "five offers, as WebTorrent"
-    );
+    let TrackerOutput::CreateOffers { info_hash, offer_ids } = &outs[0] else { panic!("{outs:?}") };
+    assert_eq!((*info_hash, offer_ids.len()), (hash, MAX_OFFERS_PER_ANNOUNCE), "five offers, as WebTorrent");
     let announces = sent(&outs);
     assert_eq!(announces.len(), 1);
     let a = &announces[0];
@@ -211,18 +181,13 @@ fn trackers_make_offers_relay_answers_and_leave_cleanly() {
     t.handle_text(URL, &answer(&other, &offer_ids[1], &h), t0).unwrap();
     assert_eq!(
         pump(&mut t, t0, "x"),
-        vec![TrackerOutput::Answer {
-            offer_id: offer_ids[1],
-            peer_id: other,
-            sdp: "ans".into()
-        }]
+        vec![TrackerOutput::Answer { offer_id: offer_ids[1], peer_id: other, sdp: "ans".into() }]
     );
     // Answered offers are consumed; unknown ids, our own id and foreign swarms are ignored.
     t.handle_text(URL, &answer(&other, &offer_ids[1], &h), t0).unwrap();
     t.handle_text(URL, &answer(&me, &offer_ids[2], &h), t0).unwrap();
     t.handle_text(URL, &answer(&other, &OfferId([0; 20]), &h), t0).unwrap();
-    t.handle_text(URL, &answer(&other, &offer_ids[3], &to_binary_string(&[9; 20])), t0)
-        .unwrap();
+    t.handle_text(URL, &answer(&other, &offer_ids[3], &to_binary_string(&[9; 20])), t0).unwrap();
     assert_eq!(pump(&mut t, t0, "x"), vec![]);
 
     // A relayed offer: the core hands it out, then relays our answer with to_peer_id.
@@ -242,11 +207,7 @@ fn trackers_make_offers_relay_answers_and_leave_cleanly() {
     assert!(t.send_answer(URL, hash, other, OfferId([5; 20]), "my answer"));
     let reply = &sent(&pump(&mut t, t0, "x"))[0];
     assert_eq!(from_binary_string(reply["to_peer_id"].as_str().unwrap()), Some(other.0));
-    assert_eq!(
-        from_binary_string(reply["peer_id"].as_str().unwrap()),
-        Some(me.0),
-        "the same peer id as our announces"
-    );
+    assert_eq!(from_binary_string(reply["peer_id"].as_str().unwrap()), Some(me.0), "the same peer id as our announces");
     let mut own: Value = serde_json::from_str(&offer).unwrap();
     own["peer_id"] = to_binary_string(&me.0).into();
     let own = own.to_string();
@@ -264,34 +225,19 @@ fn trackers_make_offers_relay_answers_and_leave_cleanly() {
     t.set_progress(hash, 10, 20, Some(30));
     t.handle_timeout(t1);
     let a = &sent(&pump(&mut t, t1, "again"))[0];
-    assert_eq!(
-        (
-            a.get("event"),
-            a["left"].as_u64(),
-            a["offers"].as_array().unwrap().len()
-        ),
-        (None, Some(30), 5)
-    );
+    assert_eq!((a.get("event"), a["left"].as_u64(), a["offers"].as_array().unwrap().len()), (None, Some(30), 5));
 
     // Done: `completed` without offers, then `stopped`, then the socket closes after 1 s.
     t.handle_text(URL, &response, t1).unwrap();
     t.completed(hash, t1);
     t.handle_timeout(t1);
     let a = &sent(&pump(&mut t, t1, "x"))[0];
-    assert_eq!(
-        (a["event"].as_str(), a.get("offers"), a["numwant"].as_u64()),
-        (Some("completed"), None, Some(0))
-    );
+    assert_eq!((a["event"].as_str(), a.get("offers"), a["numwant"].as_u64()), (Some("completed"), None, Some(0)));
     t.remove_torrent(hash, t1);
     let outs = pump(&mut t, t1, "x");
     assert_eq!(sent(&outs)[0]["event"], "stopped");
     assert_eq!(sent(&outs)[0]["uploaded"], 10, "the final totals");
-    assert_eq!(
-        outs.iter()
-            .filter(|o| matches!(o, TrackerOutput::DropOffer { .. }))
-            .count(),
-        5
-    );
+    assert_eq!(outs.iter().filter(|o| matches!(o, TrackerOutput::DropOffer { .. })).count(), 5);
     assert_eq!(t.poll_timeout(), Some(t1 + CLOSE_LINGER));
     t.handle_timeout(t1 + CLOSE_LINGER);
     assert_eq!(pump(&mut t, t1, "x"), vec![TrackerOutput::Close { url: URL.into() }]);
@@ -305,27 +251,15 @@ fn trackers_reconnect_share_sockets_and_keep_announces_small() {
     let t0 = Instant(0);
     let mut t = Trackers::new(me, 1, false);
     t.add_torrent(hash, &[URL.to_string()], Some(100), t0);
-    t.add_torrent(
-        second,
-        &[URL.to_string(), "ws://127.0.0.1:8000/announce".into()],
-        Some(0),
-        t0,
-    );
+    t.add_torrent(second, &[URL.to_string(), "ws://127.0.0.1:8000/announce".into()], Some(0), t0);
     t.handle_timeout(t0);
     let connects = pump(&mut t, t0, "x");
-    assert_eq!(
-        connects.len(),
-        2,
-        "one socket per tracker URL, shared by torrents: {connects:?}"
-    );
+    assert_eq!(connects.len(), 2, "one socket per tracker URL, shared by torrents: {connects:?}");
     t.handle_open(URL, t0);
     t.handle_timeout(t0);
     let announces = sent(&pump(&mut t, t0, "x"));
     assert_eq!(announces.len(), 2);
-    assert!(
-        announces.iter().all(|a| a["event"] == "started" && a["numwant"] == 0),
-        "no offers wanted, none made"
-    );
+    assert!(announces.iter().all(|a| a["event"] == "started" && a["numwant"] == 0), "no offers wanted, none made");
 
     // The socket drops: announces pause, it reconnects later, and the first announce after
     // the reconnect carries no event.
@@ -344,15 +278,8 @@ fn trackers_reconnect_share_sockets_and_keep_announces_small() {
     t.set_wanted_offers(hash, 5);
     let t1 = back + UNANSWERED_INTERVAL;
     t.handle_timeout(t1);
-    let outs = pump(
-        &mut t,
-        t1,
-        &"a=candidate:1 1 udp 1 192.0.2.1 9 typ host\r\n".repeat(100),
-    );
-    let a = sent(&outs)
-        .into_iter()
-        .find(|a| a["info_hash"] == to_binary_string(&hash.0))
-        .unwrap();
+    let outs = pump(&mut t, t1, &"a=candidate:1 1 udp 1 192.0.2.1 9 typ host\r\n".repeat(100));
+    let a = sent(&outs).into_iter().find(|a| a["info_hash"] == to_binary_string(&hash.0)).unwrap();
     assert!(a.to_string().len() <= MAX_MESSAGE_LEN);
     assert!(a["offers"].as_array().unwrap().len() < 5);
     assert!(outs.iter().any(|o| matches!(o, TrackerOutput::DropOffer { .. })));
@@ -364,9 +291,6 @@ fn trackers_reconnect_share_sockets_and_keep_announces_small() {
     assert!(outs.iter().any(|o| matches!(o, TrackerOutput::CreateOffers { .. })));
     t.handle_timeout(t2 + OFFER_GATHER_TIMEOUT);
     let outs = pump(&mut t, t2, "x");
-    let a = sent(&outs)
-        .into_iter()
-        .find(|a| a["info_hash"] == to_binary_string(&hash.0))
-        .unwrap();
+    let a = sent(&outs).into_iter().find(|a| a["info_hash"] == to_binary_string(&hash.0)).unwrap();
     assert!(a.get("offers").is_none());
 }

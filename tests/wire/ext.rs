@@ -25,26 +25,15 @@ fn extension_handshakes_round_trip_and_read_webtorrent_and_libtorrent_shapes() {
 
     // WebTorrent: only m and metadata_size (PROTOCOL.md §4).
     let wt = ExtHandshake::parse(b"d1:md11:lt_donthavei2e11:ut_metadatai1ee13:metadata_sizei4321ee").unwrap();
-    assert_eq!(
-        (wt.id_of("ut_metadata"), wt.metadata_size, wt.reqq),
-        (Some(1), Some(4321), None)
-    );
+    assert_eq!((wt.id_of("ut_metadata"), wt.metadata_size, wt.reqq), (Some(1), Some(4321), None));
     // libtorrent-style extras, a disabled extension (id 0), unknown keys, a bogus size.
     let lt = ExtHandshake::parse(
         b"d1:md6:ut_pexi0e11:ut_metadatai3ee1:pi6881e4:reqqi500e1:v13:libtorrent 2.06:yourip4:\x7f\x00\x00\x01e",
     )
     .unwrap();
     assert_eq!(lt.id_of("ut_pex"), None);
-    assert_eq!(
-        (lt.id_of("ut_metadata"), lt.reqq, lt.port),
-        (Some(3), Some(500), Some(6881))
-    );
-    assert_eq!(
-        ExtHandshake::parse(b"d13:metadata_sizei99999999999ee")
-            .unwrap()
-            .metadata_size,
-        None
-    );
+    assert_eq!((lt.id_of("ut_metadata"), lt.reqq, lt.port), (Some(3), Some(500), Some(6881)));
+    assert_eq!(ExtHandshake::parse(b"d13:metadata_sizei99999999999ee").unwrap().metadata_size, None);
     assert!(matches!(ExtHandshake::parse(b"le"), Err(WireError::BadExtension(_))));
     assert!(matches!(ExtHandshake::parse(b"d1:m"), Err(WireError::BadExtension(_))));
 }
@@ -53,28 +42,18 @@ fn extension_handshakes_round_trip_and_read_webtorrent_and_libtorrent_shapes() {
 fn ut_metadata_messages_match_bep9_bytes() {
     assert_eq!(MetadataMessage::Request(0).encode(), b"d8:msg_typei0e5:piecei0ee");
     assert_eq!(MetadataMessage::Reject(3).encode(), b"d8:msg_typei2e5:piecei3ee");
-    let data = MetadataMessage::Data {
-        piece: 1,
-        total_size: 20000,
-        data: b"xyz",
-    };
+    let data = MetadataMessage::Data { piece: 1, total_size: 20000, data: b"xyz" };
     assert_eq!(data.encode(), b"d8:msg_typei1e5:piecei1e10:total_sizei20000eexyz");
     let bytes = data.encode();
     assert_eq!(MetadataMessage::parse(&bytes).unwrap(), data);
     assert!(MetadataMessage::parse(b"d8:msg_typei7e5:piecei0ee").is_err());
-    assert!(
-        MetadataMessage::parse(b"d8:msg_typei1e5:piecei0ee").is_err(),
-        "data needs total_size"
-    );
+    assert!(MetadataMessage::parse(b"d8:msg_typei1e5:piecei0ee").is_err(), "data needs total_size");
 }
 
 #[test]
 fn metadata_served_in_pieces_reassembles_and_is_hash_checked() {
-    let torrent = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/torrents/sintel.torrent"
-    ))
-    .unwrap();
+    let torrent =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/torrents/sintel.torrent")).unwrap();
     let meta = parse_torrent(&torrent).unwrap();
     let info = &meta.info_bytes;
     let size = info.len() as u32;
@@ -86,12 +65,7 @@ fn metadata_served_in_pieces_reassembles_and_is_hash_checked() {
     for piece in (0..pieces).rev() {
         let msg = serve_metadata(Some(info), piece);
         let bytes = msg.encode();
-        let MetadataMessage::Data {
-            piece,
-            total_size,
-            data,
-        } = MetadataMessage::parse(&bytes).unwrap()
-        else {
+        let MetadataMessage::Data { piece, total_size, data } = MetadataMessage::parse(&bytes).unwrap() else {
             panic!()
         };
         match a.add(piece, total_size, data).unwrap() {
@@ -108,9 +82,7 @@ fn metadata_served_in_pieces_reassembles_and_is_hash_checked() {
     let mut a = MetadataAssembler::new(InfoHash([0; 20]), size).unwrap();
     let mut last = Ok(Assembled::Progress);
     for piece in 0..pieces {
-        let MetadataMessage::Data { data, .. } = serve_metadata(Some(info), piece) else {
-            panic!()
-        };
+        let MetadataMessage::Data { data, .. } = serve_metadata(Some(info), piece) else { panic!() };
         last = a.add(piece, size, data);
     }
     assert_eq!(last, Err(WireError::MetadataHashMismatch));
@@ -128,11 +100,8 @@ fn metadata_served_in_pieces_reassembles_and_is_hash_checked() {
 }
 
 fn sintel() -> (InfoHash, Vec<u8>) {
-    let torrent = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/torrents/sintel.torrent"
-    ))
-    .unwrap();
+    let torrent =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/torrents/sintel.torrent")).unwrap();
     let meta = parse_torrent(&torrent).unwrap();
     (meta.info_hash.unwrap(), meta.info_bytes.to_vec())
 }
@@ -144,12 +113,7 @@ fn serve_all(fetcher: &mut MetadataFetcher<u32>, peer: u32, info: &[u8], now: In
         .into_iter()
         .map(|piece| {
             let bytes = serve_metadata(Some(info), piece).encode();
-            let MetadataMessage::Data {
-                piece,
-                total_size,
-                data,
-            } = MetadataMessage::parse(&bytes).unwrap()
-            else {
+            let MetadataMessage::Data { piece, total_size, data } = MetadataMessage::parse(&bytes).unwrap() else {
                 panic!()
             };
             fetcher.handle_data(peer, piece, total_size, data).unwrap()
@@ -160,60 +124,30 @@ fn serve_all(fetcher: &mut MetadataFetcher<u32>, peer: u32, info: &[u8], now: In
 #[test]
 fn the_registry_maps_our_ids_and_theirs_and_applies_later_handshakes() {
     let mut reg = ExtRegistry::new();
-    assert_eq!(
-        reg.their_id(Extension::UtMetadata),
-        None,
-        "nothing may be sent before their handshake"
-    );
+    assert_eq!(reg.their_id(Extension::UtMetadata), None, "nothing may be sent before their handshake");
     // A Node WebTorrent's m (PROTOCOL.md §4): ut_pex is not ours, its ids differ from ours.
     let payload = b"d1:md11:lt_donthavei3e6:ut_pexi2e11:ut_metadatai1ee13:metadata_sizei4321ee";
-    let ExtMessage::Handshake(hs) = reg.decode(0, payload).unwrap() else {
-        panic!()
-    };
+    let ExtMessage::Handshake(hs) = reg.decode(0, payload).unwrap() else { panic!() };
     assert_eq!(hs.metadata_size, Some(4321));
-    assert_eq!(
-        (reg.their_id(Extension::UtMetadata), reg.their_id(Extension::LtDonthave)),
-        (Some(1), Some(3))
-    );
+    assert_eq!((reg.their_id(Extension::UtMetadata), reg.their_id(Extension::LtDonthave)), (Some(1), Some(3)));
     // We send under their id, and read under ours.
     let mut out = Vec::new();
     assert!(reg.encode_dont_have(7, &mut out));
-    assert_eq!(
-        out,
-        Message::Extended {
-            id: 3,
-            payload: &7u32.to_be_bytes()
-        }
-        .to_bytes()
-    );
+    assert_eq!(out, Message::Extended { id: 3, payload: &7u32.to_be_bytes() }.to_bytes());
     assert_eq!(reg.decode(2, &7u32.to_be_bytes()).unwrap(), ExtMessage::DontHave(7));
-    assert_eq!(
-        reg.decode(1, b"d8:msg_typei0e5:piecei2ee").unwrap(),
-        ExtMessage::Metadata(MetadataMessage::Request(2))
-    );
-    assert_eq!(
-        reg.decode(9, b"x").unwrap(),
-        ExtMessage::Unknown { id: 9, payload: b"x" }
-    );
+    assert_eq!(reg.decode(1, b"d8:msg_typei0e5:piecei2ee").unwrap(), ExtMessage::Metadata(MetadataMessage::Request(2)));
+    assert_eq!(reg.decode(9, b"x").unwrap(), ExtMessage::Unknown { id: 9, payload: b"x" });
     assert!(reg.decode(2, b"abc").is_err(), "lt_donthave is exactly 4 bytes");
     // A later handshake is additive: it disables lt_donthave and leaves ut_metadata alone.
     reg.decode(0, b"d1:md11:lt_donthavei0eee").unwrap();
-    assert_eq!(
-        (reg.their_id(Extension::UtMetadata), reg.their_id(Extension::LtDonthave)),
-        (Some(1), None)
-    );
+    assert_eq!((reg.their_id(Extension::UtMetadata), reg.their_id(Extension::LtDonthave)), (Some(1), None));
     assert!(!reg.encode_dont_have(7, &mut Vec::new()));
     assert_eq!(reg.handshakes_seen(), 2);
     // Ours has what WebTorrent reads (m, metadata_size, reqq) and parses back.
     let ours = ExtRegistry::our_handshake(Some(31_337), 250, "peerpage 0.1");
     let back = ExtHandshake::parse(&ours.encode()).unwrap();
     assert_eq!(
-        (
-            back.id_of("ut_metadata"),
-            back.id_of("lt_donthave"),
-            back.reqq,
-            back.metadata_size
-        ),
+        (back.id_of("ut_metadata"), back.id_of("lt_donthave"), back.reqq, back.metadata_size),
         (Some(1), Some(2), Some(250), Some(31_337))
     );
     assert!(!String::from_utf8_lossy(&ExtRegistry::our_handshake(None, 250, "x").encode()).contains("metadata_size"));
@@ -233,11 +167,7 @@ fn a_magnet_fetch_spreads_requests_and_survives_rejects_timeouts_and_departures(
     let first = f.poll_requests(1, t0, 1);
     assert_eq!(first, vec![0]);
     let second = f.poll_requests(2, t0, usize::MAX);
-    assert_eq!(
-        second,
-        (1..pieces).collect::<Vec<_>>(),
-        "other pieces go to the other peer"
-    );
+    assert_eq!(second, (1..pieces).collect::<Vec<_>>(), "other pieces go to the other peer");
     // Peer 1 rejects; peer 2 leaves; peer 3 never answers and times out.
     f.handle_reject(1, 0);
     f.remove_peer(2);
@@ -252,10 +182,7 @@ fn a_magnet_fetch_spreads_requests_and_survives_rejects_timeouts_and_departures(
     assert_eq!(results.len() as u32, pieces);
     assert!(matches!(results.last(), Some(FetchProgress::Complete(bytes)) if *bytes == info));
     assert!(f.is_complete() && f.poll_requests(1, t0, 10).is_empty());
-    assert_eq!(
-        f.handle_data(3, 0, size, &info[..METADATA_PIECE as usize]).unwrap(),
-        FetchProgress::Ignored
-    );
+    assert_eq!(f.handle_data(3, 0, size, &info[..METADATA_PIECE as usize]).unwrap(), FetchProgress::Ignored);
 }
 
 #[test]
@@ -267,10 +194,7 @@ fn a_metadata_liar_is_named_and_honest_peers_finish_the_fetch() {
     let mut f = MetadataFetcher::<u32>::new(hash);
     f.add_peer(66, size).unwrap();
     let results = serve_all(&mut f, 66, &lie, Instant(0));
-    assert_eq!(
-        results.last(),
-        Some(&FetchProgress::HashMismatch { contributors: vec![66] })
-    );
+    assert_eq!(results.last(), Some(&FetchProgress::HashMismatch { contributors: vec![66] }));
     assert!(
         f.poll_requests(66, Instant(1), usize::MAX).is_empty(),
         "a sole contributor to bad metadata is not asked again"
@@ -285,21 +209,12 @@ fn a_metadata_liar_is_named_and_honest_peers_finish_the_fetch() {
     f.add_peer(66, size + 5).unwrap();
     f.add_peer(7, size).unwrap();
     f.add_peer(8, size).unwrap();
-    assert!(
-        f.poll_requests(7, Instant(0), 4).is_empty(),
-        "peers with another size are kept aside"
-    );
+    assert!(f.poll_requests(7, Instant(0), 4).is_empty(), "peers with another size are kept aside");
     let mut padded = info.clone();
     padded.extend([b'x'; 5]);
-    assert!(matches!(
-        serve_all(&mut f, 66, &padded, Instant(0)).last(),
-        Some(FetchProgress::HashMismatch { .. })
-    ));
+    assert!(matches!(serve_all(&mut f, 66, &padded, Instant(0)).last(), Some(FetchProgress::HashMismatch { .. })));
     assert_eq!(f.size(), Some(size));
-    assert!(matches!(
-        serve_all(&mut f, 7, &info, Instant(1)).last(),
-        Some(FetchProgress::Complete(_))
-    ));
+    assert!(matches!(serve_all(&mut f, 7, &info, Instant(1)).last(), Some(FetchProgress::Complete(_))));
     // Wrong-size data is the sender's fault, and its requests go back to the pool.
     let mut f = MetadataFetcher::<u32>::new(hash);
     f.add_peer(1, size).unwrap();

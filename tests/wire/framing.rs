@@ -3,11 +3,7 @@ use peerpage::metainfo::InfoHash;
 use peerpage::wire::{BlockRequest, Frame, FrameLimits, Framer, Handshake, Message, PeerId, WireError, BLOCK_LEN};
 
 fn every_message(block: &[u8]) -> Vec<Message<'_>> {
-    let r = BlockRequest {
-        index: 3,
-        begin: 16384,
-        length: 16384,
-    };
+    let r = BlockRequest { index: 3, begin: 16384, length: 16384 };
     vec![
         Message::KeepAlive,
         Message::Choke,
@@ -17,11 +13,7 @@ fn every_message(block: &[u8]) -> Vec<Message<'_>> {
         Message::Have(0xdead_beef),
         Message::Bitfield(&[0xff, 0x80]),
         Message::Request(r),
-        Message::Piece {
-            index: 3,
-            begin: 16384,
-            data: block,
-        },
+        Message::Piece { index: 3, begin: 16384, data: block },
         Message::Cancel(r),
         Message::Port(6881),
         Message::Suggest(9),
@@ -29,14 +21,8 @@ fn every_message(block: &[u8]) -> Vec<Message<'_>> {
         Message::HaveNone,
         Message::Reject(r),
         Message::AllowedFast(4),
-        Message::Extended {
-            id: 0,
-            payload: b"d1:md11:ut_metadatai1eee",
-        },
-        Message::Unknown {
-            id: 42,
-            payload: b"future",
-        },
+        Message::Extended { id: 0, payload: b"d1:md11:ut_metadatai1eee" },
+        Message::Unknown { id: 42, payload: b"future" },
     ]
 }
 
@@ -65,10 +51,7 @@ fn every_message_round_trips() {
     for m in every_message(&block) {
         let bytes = m.to_bytes();
         assert_eq!(Message::decode(&bytes[4..]).unwrap(), m);
-        assert_eq!(
-            u32::from_be_bytes(bytes[..4].try_into().unwrap()) as usize,
-            bytes.len() - 4
-        );
+        assert_eq!(u32::from_be_bytes(bytes[..4].try_into().unwrap()) as usize, bytes.len() - 4);
     }
     let hs = Handshake::ours(InfoHash([1; 20]), PeerId([2; 20]));
     assert_eq!(Handshake::parse(&hs.encode()).unwrap(), hs);
@@ -139,9 +122,7 @@ fn webtorrent_shaped_traffic_is_accepted() {
     let ext = b"d1:md11:lt_donthavei2e11:ut_metadatai1ee13:metadata_sizei4321ee";
     let mut f = Framer::new();
     f.push(&hs);
-    let Some(Frame::Handshake(h)) = f.next().unwrap() else {
-        panic!("handshake")
-    };
+    let Some(Frame::Handshake(h)) = f.next().unwrap() else { panic!("handshake") };
     assert!(h.supports_extensions() && h.supports_fast());
     assert_eq!(&h.peer_id.0[..8], b"-WW0300-");
     let mut header = ((ext.len() + 2) as u32).to_be_bytes().to_vec();
@@ -149,10 +130,7 @@ fn webtorrent_shaped_traffic_is_accepted() {
     f.push(&header);
     assert_eq!(f.next().unwrap(), None);
     f.push(ext);
-    assert_eq!(
-        f.next().unwrap(),
-        Some(Frame::Message(Message::Extended { id: 0, payload: ext }))
-    );
+    assert_eq!(f.next().unwrap(), Some(Frame::Message(Message::Extended { id: 0, payload: ext })));
     f.push(&[0, 0, 0, 1, 15, 0, 0, 0, 1, 2]);
     assert_eq!(f.next().unwrap(), Some(Frame::Message(Message::HaveNone)));
     assert_eq!(f.next().unwrap(), Some(Frame::Message(Message::Interested)));
@@ -162,14 +140,7 @@ fn webtorrent_shaped_traffic_is_accepted() {
     f.push(&piece_header);
     assert_eq!(f.next().unwrap(), None);
     f.push(&block);
-    assert_eq!(
-        f.next().unwrap(),
-        Some(Frame::Message(Message::Piece {
-            index: 2,
-            begin: 0,
-            data: &block
-        }))
-    );
+    assert_eq!(f.next().unwrap(), Some(Frame::Message(Message::Piece { index: 2, begin: 0, data: &block })));
 }
 
 #[test]
@@ -185,45 +156,17 @@ fn hostile_streams_give_typed_errors_and_stay_failed() {
     let cases: &[(&[u8], WireError)] = &[
         (
             &[0xff, 0xff, 0xff, 0xff],
-            WireError::MessageTooLong {
-                id: None,
-                len: u32::MAX,
-                max: FrameLimits::default().max_any_len(),
-            },
+            WireError::MessageTooLong { id: None, len: u32::MAX, max: FrameLimits::default().max_any_len() },
         ),
         // A piece longer than a 16 KiB block, refused as soon as its id arrives.
-        (
-            &[0, 0, 0x40, 0x0a, 7],
-            WireError::MessageTooLong {
-                id: Some(7),
-                len: BLOCK_LEN + 10,
-                max: BLOCK_LEN + 9,
-            },
-        ),
-        (
-            &[0, 0, 0, 14, 6],
-            WireError::MessageTooLong {
-                id: Some(6),
-                len: 14,
-                max: 13,
-            },
-        ),
-        (
-            &[0, 0, 0x80, 0x02, 20],
-            WireError::MessageTooLong {
-                id: Some(20),
-                len: 0x8002,
-                max: 0x8001,
-            },
-        ),
+        (&[0, 0, 0x40, 0x0a, 7], WireError::MessageTooLong { id: Some(7), len: BLOCK_LEN + 10, max: BLOCK_LEN + 9 }),
+        (&[0, 0, 0, 14, 6], WireError::MessageTooLong { id: Some(6), len: 14, max: 13 }),
+        (&[0, 0, 0x80, 0x02, 20], WireError::MessageTooLong { id: Some(20), len: 0x8002, max: 0x8001 }),
         (&[0, 0, 0, 4, 4, 1, 2, 3], WireError::BadLength { id: 4, len: 3 }),
         (&[0, 0, 0, 2, 0, 9], WireError::BadLength { id: 0, len: 1 }),
         (&[0, 0, 0, 5, 7, 0, 0, 0, 1], WireError::BadLength { id: 7, len: 4 }),
         (&[0, 0, 0, 1, 20], WireError::BadLength { id: 20, len: 0 }),
-        (
-            &[0, 0, 0, 12, 6, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 64],
-            WireError::BadLength { id: 6, len: 11 },
-        ),
+        (&[0, 0, 0, 12, 6, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 64], WireError::BadLength { id: 6, len: 11 }),
     ];
     for (bytes, want) in cases {
         let mut f = Framer::new();
@@ -259,26 +202,12 @@ fn caps_follow_the_message_kind_and_the_piece_count() {
     f.push(&ok);
     assert_eq!(f.next().unwrap(), Some(Frame::Message(Message::Bitfield(&[0xff; 125]))));
     f.push(&Message::Bitfield(&[0xff; 126]).to_bytes()[..5]);
-    assert_eq!(
-        f.next(),
-        Err(WireError::MessageTooLong {
-            id: Some(5),
-            len: 127,
-            max: 126
-        })
-    );
+    assert_eq!(f.next(), Err(WireError::MessageTooLong { id: Some(5), len: 127, max: 126 }));
     assert!(f.failed().is_some());
     // Exactly a 16 KiB block passes.
     let block = vec![1u8; BLOCK_LEN as usize];
     let mut f = Framer::after_handshake(limits);
-    f.push(
-        &Message::Piece {
-            index: 0,
-            begin: 0,
-            data: &block,
-        }
-        .to_bytes(),
-    );
+    f.push(&Message::Piece { index: 0, begin: 0, data: &block }.to_bytes());
     assert!(matches!(f.next(), Ok(Some(Frame::Message(Message::Piece { .. })))));
 }
 
@@ -293,25 +222,14 @@ fn encoding_into_a_caller_buffer_matches_the_vector_encoding() {
         assert_eq!(&buf[..n], &want[..], "{m:?}");
         assert_eq!(
             m.encode_to_slice(&mut buf[..want.len() - 1]),
-            Err(WireError::BufferTooSmall {
-                need: want.len(),
-                have: want.len() - 1
-            })
+            Err(WireError::BufferTooSmall { need: want.len(), have: want.len() - 1 })
         );
         assert_eq!(m.id(), want.get(4).copied());
     }
     let mut header = Vec::new();
     Message::encode_piece_header(&mut header, 5, 32768, 16384);
     assert_eq!(&Message::piece_header(5, 32768, 16384)[..], &header[..]);
-    assert_eq!(
-        &header[..],
-        &Message::Piece {
-            index: 5,
-            begin: 32768,
-            data: &[0; 16384]
-        }
-        .to_bytes()[..13]
-    );
+    assert_eq!(&header[..], &Message::Piece { index: 5, begin: 32768, data: &[0; 16384] }.to_bytes()[..13]);
 }
 
 #[test]
@@ -327,16 +245,10 @@ fn handshakes_keep_unknown_reserved_bits_and_are_checked_like_webtorrent() {
     plain.reserved = [0; 8];
     assert!(!plain.supports_extensions() && !plain.supports_fast());
     assert_eq!(h.check(&InfoHash([3; 20]), &PeerId([9; 20])), Ok(()));
-    assert_eq!(
-        h.check(&InfoHash([5; 20]), &PeerId([9; 20])),
-        Err(WireError::ForeignInfoHash)
-    );
+    assert_eq!(h.check(&InfoHash([5; 20]), &PeerId([9; 20])), Err(WireError::ForeignInfoHash));
     assert_eq!(h.check(&InfoHash([3; 20]), &PeerId([4; 20])), Err(WireError::OwnPeerId));
     assert!(Message::HaveAll.requires_fast() && !Message::Have(1).requires_fast());
-    assert_eq!(
-        Message::HaveAll.check_fast(false),
-        Err(WireError::FastNotNegotiated { id: 14 })
-    );
+    assert_eq!(Message::HaveAll.check_fast(false), Err(WireError::FastNotNegotiated { id: 14 }));
     assert_eq!(Message::HaveAll.check_fast(true), Ok(()));
     assert_eq!(Message::Have(1).check_fast(false), Ok(()));
 }

@@ -27,10 +27,7 @@ fn three_peers_find_each_other_through_a_live_bittorrent_tracker() {
     let mut to_node = node.stdin.take().unwrap();
     let mut lines = BufReader::new(node.stdout.take().unwrap()).lines();
     let mut from_node = move || -> Value {
-        let line = lines
-            .next()
-            .expect("the loopback tracker ended early (are the npm packages installed?)")
-            .unwrap();
+        let line = lines.next().expect("the loopback tracker ended early (are the npm packages installed?)").unwrap();
         serde_json::from_str(&line).unwrap()
     };
     let first = from_node();
@@ -79,13 +76,7 @@ fn three_peers_find_each_other_through_a_live_bittorrent_tracker() {
                             pending += 1;
                             json!({"peer": names[i], "text": text})
                         }
-                        TrackerOutput::IncomingOffer {
-                            url,
-                            info_hash,
-                            peer_id,
-                            offer_id,
-                            sdp,
-                        } => {
+                        TrackerOutput::IncomingOffer { url, info_hash, peer_id, offer_id, sdp } => {
                             assert!(sdp.contains("offer from"));
                             assert!(t.send_answer(
                                 &url,

@@ -16,11 +16,8 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/wire
 
 /// Our seeder's side of a session with a WebTorrent magnet leecher, as channel messages.
 fn our_seeder_chunks() -> (Value, Vec<Vec<u8>>) {
-    let torrent = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/torrents/sintel.torrent"
-    ))
-    .unwrap();
+    let torrent =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/torrents/sintel.torrent")).unwrap();
     let meta = parse_torrent(&torrent).unwrap();
     let info_hash = meta.info_hash.unwrap();
     let info = &meta.info_bytes;
@@ -28,13 +25,7 @@ fn our_seeder_chunks() -> (Value, Vec<Vec<u8>>) {
     let mut chunks = vec![Handshake::ours(info_hash, peer_id).encode().to_vec()];
     let push = |chunks: &mut Vec<Vec<u8>>, m: Message<'_>| chunks.push(m.to_bytes());
     let ours = ExtRegistry::our_handshake(Some(info.len() as u32), 250, "peerpage 0.1.0");
-    push(
-        &mut chunks,
-        Message::Extended {
-            id: 0,
-            payload: &ours.encode(),
-        },
-    );
+    push(&mut chunks, Message::Extended { id: 0, payload: &ours.encode() });
     // The leecher's extended handshake gives ut_metadata id 1 (bittorrent-protocol numbers
     // extensions in `use` order); it asks for every piece, and we answer each.
     let mut registry = ExtRegistry::new();
@@ -51,14 +42,7 @@ fn our_seeder_chunks() -> (Value, Vec<Vec<u8>>) {
     let block: Vec<u8> = (0..16384u32).map(|i| (i % 251) as u8).collect();
     chunks.push(Message::piece_header(0, 16384, block.len()).to_vec());
     chunks.push(block);
-    push(
-        &mut chunks,
-        Message::Reject(BlockRequest {
-            index: 7,
-            begin: 0,
-            length: 16384,
-        }),
-    );
+    push(&mut chunks, Message::Reject(BlockRequest { index: 7, begin: 0, length: 16384 }));
     push(&mut chunks, Message::KeepAlive);
     push(&mut chunks, Message::Choke);
     let meta = json!({"info_hash": info_hash.to_hex(), "peer_id": hex(&peer_id.0), "metadata_size": info.len()});
@@ -75,11 +59,7 @@ fn the_committed_seeder_bytes_are_what_we_write() {
     if std::env::var_os("PEERPAGE_REGEN").is_some() {
         std::fs::write(&path, &text).unwrap();
     }
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        text,
-        "regenerate both fixtures (see the module doc)"
-    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "regenerate both fixtures (see the module doc)");
 }
 
 #[test]
@@ -87,12 +67,7 @@ fn webtorrent_reads_our_seeder_session_cleanly() {
     let verdict: Value =
         serde_json::from_str(&std::fs::read_to_string(format!("{FIXTURES}webtorrent-verdict.json")).unwrap()).unwrap();
     let (meta, _) = our_seeder_chunks();
-    let events: Vec<&str> = verdict["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e.as_str().unwrap())
-        .collect();
+    let events: Vec<&str> = verdict["events"].as_array().unwrap().iter().map(|e| e.as_str().unwrap()).collect();
     // The handshake with the extension and Fast bits, our peer id and the torrent.
     assert_eq!(
         events[0],
@@ -106,19 +81,11 @@ fn webtorrent_reads_our_seeder_session_cleanly() {
     // metadata_size (PROTOCOL.md §4).
     assert_eq!(
         events[1],
-        format!(
-            "extended handshake m=lt_donthave:2,ut_metadata:1 metadata_size={} reqq=250",
-            meta["metadata_size"]
-        )
+        format!("extended handshake m=lt_donthave:2,ut_metadata:1 metadata_size={} reqq=250", meta["metadata_size"])
     );
     // ut_metadata took our pieces, checked the SHA-1 and produced the torrent.
     assert!(events.contains(&"metadata verified"), "{events:?}");
-    let rest: Vec<&str> = events
-        .iter()
-        .copied()
-        .filter(|e| !e.starts_with("extended ut_metadata"))
-        .skip(2)
-        .collect();
+    let rest: Vec<&str> = events.iter().copied().filter(|e| !e.starts_with("extended ut_metadata")).skip(2).collect();
     assert_eq!(
         rest,
         [
@@ -132,10 +99,5 @@ fn webtorrent_reads_our_seeder_session_cleanly() {
             "choke",
         ]
     );
-    assert_eq!(
-        verdict["errors"].as_array().unwrap().len(),
-        0,
-        "{:?}",
-        verdict["errors"]
-    );
+    assert_eq!(verdict["errors"].as_array().unwrap().len(), 0, "{:?}", verdict["errors"]);
 }

@@ -12,11 +12,7 @@ pub(super) fn ids() -> (InfoHash, PeerId, OfferId) {
     for (i, b) in hash.iter_mut().enumerate() {
         *b = [0x00, 0x22, 0x5c, 0x7f, 0x80, 0xff, 0x0a][i % 7];
     }
-    (
-        InfoHash(hash),
-        PeerId(*b"-PP0100-\xe9\xff\x00abcdefghi"),
-        OfferId([0xc3; 20]),
-    )
+    (InfoHash(hash), PeerId(*b"-PP0100-\xe9\xff\x00abcdefghi"), OfferId([0xc3; 20]))
 }
 
 #[test]
@@ -47,27 +43,17 @@ fn announces_follow_the_webtorrent_shape() {
     assert!(v.get("left").is_none(), "left is left out while unknown, never null");
     assert_eq!(v["numwant"], 1);
     assert_eq!(v["offers"][0]["offer"]["type"], "offer");
-    assert_eq!(
-        from_binary_string(v["offers"][0]["offer_id"].as_str().unwrap()),
-        Some(offer.0)
-    );
+    assert_eq!(from_binary_string(v["offers"][0]["offer_id"].as_str().unwrap()), Some(offer.0));
     assert!(a.to_json().len() < 16 * 1024, "aquatic's frame cap");
 
-    let done = Announce {
-        left: Some(0),
-        event: Some(AnnounceEvent::Completed),
-        ..a.clone()
-    };
+    let done = Announce { left: Some(0), event: Some(AnnounceEvent::Completed), ..a.clone() };
     let v: Value = serde_json::from_str(&done.to_json()).unwrap();
     assert_eq!(v["left"], 0);
     assert!(v.get("offers").is_none(), "no offers with completed");
 
     let answer: Value = serde_json::from_str(&answer_json(hash, peer, PeerId([9; 20]), offer, "sdp")).unwrap();
     assert_eq!(answer["answer"]["type"], "answer");
-    assert_eq!(
-        from_binary_string(answer["to_peer_id"].as_str().unwrap()),
-        Some([9; 20])
-    );
+    assert_eq!(from_binary_string(answer["to_peer_id"].as_str().unwrap()), Some([9; 20]));
     assert!(answer.get("event").is_none() && answer.get("offers").is_none());
 }
 
@@ -95,44 +81,25 @@ fn tracker_messages_of_both_dialects_parse() {
     let relayed = serde_json::json!({"action": "announce", "info_hash": h, "peer_id": p, "offer": {"type": "offer", "sdp": "v=0"}, "offer_id": o}).to_string();
     assert_eq!(
         TrackerMessage::parse(&relayed).unwrap(),
-        TrackerMessage::Offer {
-            info_hash: hash,
-            peer_id: peer,
-            offer_id: offer,
-            sdp: "v=0".into()
-        }
+        TrackerMessage::Offer { info_hash: hash, peer_id: peer, offer_id: offer, sdp: "v=0".into() }
     );
     let answer = serde_json::json!({"action": "announce", "info_hash": h, "peer_id": p, "answer": {"type": "answer", "sdp": "v=1"}, "offer_id": o}).to_string();
     assert_eq!(
         TrackerMessage::parse(&answer).unwrap(),
-        TrackerMessage::Answer {
-            info_hash: hash,
-            peer_id: peer,
-            offer_id: offer,
-            sdp: "v=1".into()
-        }
+        TrackerMessage::Answer { info_hash: hash, peer_id: peer, offer_id: offer, sdp: "v=1".into() }
     );
     // bittorrent-tracker's bare failure (no action) and aquatic's with action + info_hash.
     assert_eq!(
         TrackerMessage::parse(r#"{"failure reason":"invalid info_hash"}"#).unwrap(),
-        TrackerMessage::Failure {
-            info_hash: None,
-            reason: "invalid info_hash".into()
-        }
+        TrackerMessage::Failure { info_hash: None, reason: "invalid info_hash".into() }
     );
     let failure = serde_json::json!({"action": "announce", "info_hash": h, "failure reason": "nope"}).to_string();
     assert_eq!(
         TrackerMessage::parse(&failure).unwrap(),
-        TrackerMessage::Failure {
-            info_hash: Some(hash),
-            reason: "nope".into()
-        }
+        TrackerMessage::Failure { info_hash: Some(hash), reason: "nope".into() }
     );
     let scrape = serde_json::json!({"action": "scrape", "files": {h.clone(): {"complete": 1, "incomplete": 2, "downloaded": 0}}}).to_string();
-    assert_eq!(
-        TrackerMessage::parse(&scrape).unwrap(),
-        TrackerMessage::Scrape(vec![(hash, 1, 2, 0)])
-    );
+    assert_eq!(TrackerMessage::parse(&scrape).unwrap(), TrackerMessage::Scrape(vec![(hash, 1, 2, 0)]));
 }
 
 #[test]
@@ -150,10 +117,7 @@ fn bad_tracker_texts_give_typed_errors() {
     }
     let h = to_binary_string(&[1; 20]);
     let wrong_type = serde_json::json!({"action": "announce", "info_hash": h, "peer_id": h, "offer_id": h, "offer": {"type": "answer", "sdp": "x"}}).to_string();
-    assert!(
-        TrackerMessage::parse(&wrong_type).is_err(),
-        "an offer must say type offer (aquatic)"
-    );
+    assert!(TrackerMessage::parse(&wrong_type).is_err(), "an offer must say type offer (aquatic)");
 }
 
 #[test]
@@ -203,12 +167,7 @@ fn aquatic_shaped_texts_parse() {
     );
     assert!(matches!(
         TrackerMessage::parse(&response).unwrap(),
-        TrackerMessage::AnnounceResponse {
-            complete: Some(5),
-            incomplete: Some(0),
-            interval: Some(120),
-            ..
-        }
+        TrackerMessage::AnnounceResponse { complete: Some(5), incomplete: Some(0), interval: Some(120), .. }
     ));
     let offer = text(
         serde_json::json!({"action": "announce", "peer_id": p, "info_hash": h, "offer_id": o, "offer": {"type": "offer", "sdp": "s"}}),
@@ -225,35 +184,23 @@ fn aquatic_shaped_texts_parse() {
     let answer = text(
         serde_json::json!({"action": "announce", "peer_id": p, "info_hash": h, "offer_id": o, "answer": {"type": "answer", "sdp": "a"}}),
     );
-    assert!(matches!(
-        TrackerMessage::parse(&answer).unwrap(),
-        TrackerMessage::Answer { .. }
-    ));
+    assert!(matches!(TrackerMessage::parse(&answer).unwrap(), TrackerMessage::Answer { .. }));
     let scrape_error = text(serde_json::json!({"failure reason": "Too many info hashes", "action": "scrape"}));
     assert_eq!(
         TrackerMessage::parse(&scrape_error).unwrap(),
-        TrackerMessage::Failure {
-            info_hash: None,
-            reason: "Too many info hashes".into()
-        }
+        TrackerMessage::Failure { info_hash: None, reason: "Too many info hashes".into() }
     );
     let announce_error =
         text(serde_json::json!({"failure reason": "Info hash not allowed", "action": "announce", "info_hash": h}));
     assert_eq!(
         TrackerMessage::parse(&announce_error).unwrap(),
-        TrackerMessage::Failure {
-            info_hash: Some(InfoHash([0xaa; 20])),
-            reason: "Info hash not allowed".into()
-        }
+        TrackerMessage::Failure { info_hash: Some(InfoHash([0xaa; 20])), reason: "Info hash not allowed".into() }
     );
     // aquatic leaves unknown hashes out of scrapes and reports `downloaded` as 0.
     let scrape = text(
         serde_json::json!({"action": "scrape", "files": {h.clone(): {"complete": 1, "incomplete": 2, "downloaded": 0}}}),
     );
-    assert_eq!(
-        TrackerMessage::parse(&scrape).unwrap(),
-        TrackerMessage::Scrape(vec![(InfoHash([0xaa; 20]), 1, 2, 0)])
-    );
+    assert_eq!(TrackerMessage::parse(&scrape).unwrap(), TrackerMessage::Scrape(vec![(InfoHash([0xaa; 20]), 1, 2, 0)]));
 }
 
 /// Whether our JSON value is serde_json's (numbers: the unsigned integers both keep; a
@@ -286,7 +233,24 @@ fn json_reader_agrees_with_serde_json() {
         let ours = json::parse(text).unwrap();
         assert!(same_json(&ours, &serde_json::from_str(text).unwrap()), "{text}");
     }
-    let bad = [r#"{"a":1,}"#, "[1,]", "01", "1.", "-", ".5", "1e", r#""\ud800""#, r#""\udc00x""#, "\"a\u{1}\"", "[1] 2", "{'a':1}", "nul", "tru", "[", r#"{"a" 1}"#];
+    let bad = [
+        r#"{"a":1,}"#,
+        "[1,]",
+        "01",
+        "1.",
+        "-",
+        ".5",
+        "1e",
+        r#""\ud800""#,
+        r#""\udc00x""#,
+        "\"a\u{1}\"",
+        "[1] 2",
+        "{'a':1}",
+        "nul",
+        "tru",
+        "[",
+        r#"{"a" 1}"#,
+    ];
     for text in bad {
         assert!(json::parse(text).is_err() && serde_json::from_str::<Value>(text).is_err(), "{text}");
     }
@@ -299,7 +263,11 @@ fn json_reader_agrees_with_serde_json() {
         for _ in 0..=rng.below(3) {
             let at = rng.below(chars.len() as u64 + 1) as usize;
             match rng.below(3) {
-                0 if at < chars.len() => chars[at] = ['"', '{', '}', '[', ']', ':', ',', '1', '-', '.', 'e', '\\', 'u', ' ', '\u{1}', '\u{e9}'][rng.below(16) as usize],
+                0 if at < chars.len() => {
+                    chars[at] =
+                        ['"', '{', '}', '[', ']', ':', ',', '1', '-', '.', 'e', '\\', 'u', ' ', '\u{1}', '\u{e9}']
+                            [rng.below(16) as usize]
+                }
                 1 if at < chars.len() => {
                     chars.remove(at);
                 }

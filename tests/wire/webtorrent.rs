@@ -23,19 +23,11 @@ fn id20(v: &Value) -> [u8; 20] {
 }
 
 fn traffic() -> Traffic {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/wire/webtorrent-wire.json"
-    ))
-    .unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/wire/webtorrent-wire.json"))
+            .unwrap();
     let v: Value = serde_json::from_str(&text).unwrap();
-    let chunks = |k: &str| {
-        v[k].as_array()
-            .unwrap()
-            .iter()
-            .map(|c| unhex(c.as_str().unwrap()).unwrap())
-            .collect()
-    };
+    let chunks = |k: &str| v[k].as_array().unwrap().iter().map(|c| unhex(c.as_str().unwrap()).unwrap()).collect();
     Traffic {
         info_hash: InfoHash(id20(&v["info_hash"])),
         metadata_size: v["metadata_size"].as_u64().unwrap() as u32,
@@ -89,11 +81,7 @@ fn webtorrents_bytes_frame_and_reencode_to_exactly_what_it_wrote() {
     let stream = t.leecher.concat();
     let whole = frames(&t.leecher);
     for cut in 0..=stream.len() {
-        assert_eq!(
-            frames(&[stream[..cut].to_vec(), stream[cut..].to_vec()]),
-            whole,
-            "cut at {cut}"
-        );
+        assert_eq!(frames(&[stream[..cut].to_vec(), stream[cut..].to_vec()]), whole, "cut at {cut}");
     }
 }
 
@@ -103,9 +91,7 @@ fn a_webtorrent_seeder_is_understood_message_by_message() {
     let stream = t.seeder.concat();
     let mut framer = Framer::with_limits(FrameLimits::default());
     framer.push(&stream);
-    let Some(Frame::Handshake(hs)) = framer.next().unwrap() else {
-        panic!("handshake first")
-    };
+    let Some(Frame::Handshake(hs)) = framer.next().unwrap() else { panic!("handshake first") };
     assert!(hs.supports_extensions() && hs.supports_fast() && !hs.supports_dht());
     assert_eq!((hs.info_hash, hs.peer_id), (t.info_hash, t.seeder_id));
     assert_eq!(hs.check(&t.info_hash, &t.leecher_id), Ok(()));
@@ -128,28 +114,15 @@ fn a_webtorrent_seeder_is_understood_message_by_message() {
                     (Some(t.metadata_size), None, None, None)
                 );
                 assert_eq!(
-                    (
-                        registry.their_id(Extension::UtMetadata),
-                        registry.their_id(Extension::LtDonthave)
-                    ),
+                    (registry.their_id(Extension::UtMetadata), registry.their_id(Extension::LtDonthave)),
                     (Some(1), Some(2))
                 );
                 fetcher.add_peer(1, ext.metadata_size.unwrap()).unwrap();
                 // WebTorrent fetches by asking for every piece at once; so do we, here.
                 assert_eq!(fetcher.poll_requests(1, Instant(0), usize::MAX), vec![0, 1]);
             }
-            ExtMessage::Metadata(
-                msg @ MetadataMessage::Data {
-                    piece,
-                    total_size,
-                    data,
-                },
-            ) => {
-                assert_eq!(
-                    msg.encode(),
-                    payload,
-                    "WebTorrent's sorted keys, exactly as we write them"
-                );
+            ExtMessage::Metadata(msg @ MetadataMessage::Data { piece, total_size, data }) => {
+                assert_eq!(msg.encode(), payload, "WebTorrent's sorted keys, exactly as we write them");
                 if let FetchProgress::Complete(info) = fetcher.handle_data(1, piece, total_size, data).unwrap() {
                     metadata = Some(info);
                 }
@@ -165,25 +138,13 @@ fn a_webtorrent_seeder_is_understood_message_by_message() {
         Message::Unchoke,
         Message::AllowedFast(3),
         Message::Suggest(2),
-        Message::Piece {
-            index: 0,
-            begin: 0,
-            data: &block,
-        },
-        Message::Reject(BlockRequest {
-            index: 1,
-            begin: 16384,
-            length: 16384,
-        }),
+        Message::Piece { index: 0, begin: 0, data: &block },
+        Message::Reject(BlockRequest { index: 1, begin: 16384, length: 16384 }),
         Message::Port(6881),
         Message::KeepAlive,
         Message::Choke,
         // Under Fast, WebTorrent rejects every queued request when it chokes (PROTOCOL.md §3).
-        Message::Reject(BlockRequest {
-            index: 0,
-            begin: 0,
-            length: 16384,
-        }),
+        Message::Reject(BlockRequest { index: 0, begin: 0, length: 16384 }),
     ]
     .iter()
     .map(Message::to_bytes)
@@ -204,16 +165,10 @@ fn a_webtorrent_magnet_leecher_is_understood_message_by_message() {
     let t = traffic();
     let mut framer = Framer::new();
     framer.push(&t.leecher.concat());
-    let Some(Frame::Handshake(hs)) = framer.next().unwrap() else {
-        panic!()
-    };
+    let Some(Frame::Handshake(hs)) = framer.next().unwrap() else { panic!() };
     assert_eq!(
         hs,
-        Handshake {
-            reserved: [0, 0, 0, 0, 0, 0x10, 0, 0x04],
-            info_hash: t.info_hash,
-            peer_id: t.leecher_id
-        }
+        Handshake { reserved: [0, 0, 0, 0, 0, 0x10, 0, 0x04], info_hash: t.info_hash, peer_id: t.leecher_id }
     );
     let mut registry = ExtRegistry::new();
     let mut got = Vec::new();
@@ -228,16 +183,7 @@ fn a_webtorrent_magnet_leecher_is_understood_message_by_message() {
             other => got.push(format!("{other:?}")),
         }
     }
-    let r = |index, begin| {
-        format!(
-            "{:?}",
-            BlockRequest {
-                index,
-                begin,
-                length: 16384
-            }
-        )
-    };
+    let r = |index, begin| format!("{:?}", BlockRequest { index, begin, length: 16384 });
     assert_eq!(
         got,
         vec![
@@ -264,11 +210,7 @@ fn mutated_webtorrent_streams_give_frames_or_typed_errors() {
     let mut rng = peerpage::rng::Rng::new(9);
     for round in 0..3_000 {
         // The short leecher stream every round, the long seeder one now and then.
-        let mut bytes = if round % 10 == 0 {
-            seeder.clone()
-        } else {
-            leecher.clone()
-        };
+        let mut bytes = if round % 10 == 0 { seeder.clone() } else { leecher.clone() };
         for _ in 0..=rng.below(6) {
             if bytes.is_empty() {
                 break;
@@ -298,11 +240,7 @@ fn mutated_webtorrent_streams_give_frames_or_typed_errors() {
                                 fetcher.poll_requests(1, Instant(0), 16);
                             }
                         }
-                        Ok(ExtMessage::Metadata(MetadataMessage::Data {
-                            piece,
-                            total_size,
-                            data,
-                        })) => {
+                        Ok(ExtMessage::Metadata(MetadataMessage::Data { piece, total_size, data })) => {
                             if let Err(e) = fetcher.handle_data(1, piece, total_size, data) {
                                 assert!(e.code().starts_with("wire."));
                             }

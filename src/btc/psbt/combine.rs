@@ -36,7 +36,11 @@ impl Psbt {
             && self.inputs.len() == other.inputs.len()
             && self.outputs.len() == other.outputs.len()
             && self.inputs.iter().zip(&other.inputs).all(|(a, b)| a.previous_output == b.previous_output)
-            && self.outputs.iter().zip(&other.outputs).all(|(a, b)| a.amount == b.amount && a.script_pubkey == b.script_pubkey)
+            && self
+                .outputs
+                .iter()
+                .zip(&other.outputs)
+                .all(|(a, b)| a.amount == b.amount && a.script_pubkey == b.script_pubkey)
             && (self.version != 0
                 || (self.fallback_locktime == other.fallback_locktime
                     && self.inputs.iter().zip(&other.inputs).all(|(a, b)| a.sequence == b.sequence)));

@@ -105,7 +105,9 @@ impl fmt::Display for PsbtError {
             Self::WrongVersionField { at, key_type, version } => {
                 write!(f, "field type 0x{key_type:02x} in the {at} is not allowed in a version {version} PSBT")
             }
-            Self::MissingField { at, key_type } => write!(f, "required field type 0x{key_type:02x} missing in the {at}"),
+            Self::MissingField { at, key_type } => {
+                write!(f, "required field type 0x{key_type:02x} missing in the {at}")
+            }
             Self::UnsupportedVersion(v) => write!(f, "PSBT version {v} is not supported (only 0 and 2)"),
             Self::UnsignedTxNotEmpty => write!(f, "the unsigned transaction has scriptSigs or witnesses"),
             Self::LockTimeConflict => write!(f, "inputs need both a height and a time lock time"),

@@ -54,7 +54,9 @@ impl Psbt {
                 Ok(f) => match check_input(&mut cache, i, input, out, all.as_deref()) {
                     SigCheck::Valid => finals.push((i, f)),
                     SigCheck::Invalid => return Err(PsbtError::InvalidSignature(i)),
-                    SigCheck::Unknown => report.pending.push((i, "a taproot signature cannot be checked without every input's spent output")),
+                    SigCheck::Unknown => report
+                        .pending
+                        .push((i, "a taproot signature cannot be checked without every input's spent output")),
                 },
                 Err(why) => report.pending.push((i, why)),
             }
@@ -122,7 +124,8 @@ fn sig_for_hash<'a>(input: &'a Input, h: &[u8; 20], segwit: bool) -> Option<(&'a
 fn satisfy_ecdsa_script(input: &Input, script: &[u8]) -> Option<Vec<Vec<u8>>> {
     match ScriptKind::of(script) {
         ScriptKind::Multisig { required, keys } => {
-            let sigs: Vec<Vec<u8>> = keys.iter().filter_map(|k| input.partial_sigs.get(k).cloned()).take(usize::from(required)).collect();
+            let sigs: Vec<Vec<u8>> =
+                keys.iter().filter_map(|k| input.partial_sigs.get(k).cloned()).take(usize::from(required)).collect();
             if sigs.len() < usize::from(required) {
                 return None;
             }
@@ -169,12 +172,14 @@ fn finalize_input(input: &Input, spent: &TxOut) -> Result<Final, &'static str> {
                     if sha256(ws) != h {
                         return Err("the witness script does not match the redeem script");
                     }
-                    let mut stack = satisfy_ecdsa_script(input, ws).ok_or("not enough signatures for the witness script")?;
+                    let mut stack =
+                        satisfy_ecdsa_script(input, ws).ok_or("not enough signatures for the witness script")?;
                     stack.push(ws.clone());
                     Ok(Final { script_sig: push_redeem, witness: Some(stack) })
                 }
                 _ => {
-                    let stack = satisfy_ecdsa_script(input, redeem).ok_or("not enough signatures for the redeem script")?;
+                    let stack =
+                        satisfy_ecdsa_script(input, redeem).ok_or("not enough signatures for the redeem script")?;
                     let mut items: Vec<&[u8]> = stack.iter().map(Vec::as_slice).collect();
                     items.push(redeem);
                     Ok(Final { script_sig: push_all(&items), witness: None })
@@ -218,7 +223,9 @@ fn satisfy_tapscript(input: &Input, script: &[u8], leaf: &[u8; 32]) -> Option<Ve
         input.tap_script_sigs.get(&(x, *leaf)).cloned()
     };
     // Threshold form.
-    if let [Instruction::Push(k1), Instruction::Op(op::OP_CHECKSIG), rest @ .., m, Instruction::Op(OP_NUMEQUAL)] = ins.as_slice() {
+    if let [Instruction::Push(k1), Instruction::Op(op::OP_CHECKSIG), rest @ .., m, Instruction::Op(OP_NUMEQUAL)] =
+        ins.as_slice()
+    {
         let m = match m {
             Instruction::Op(o) if (op::OP_1..=op::OP_16).contains(o) => usize::from(o - op::OP_1 + 1),
             Instruction::Push(d) if d.len() == 1 => usize::from(d[0]),
@@ -259,7 +266,9 @@ fn satisfy_tapscript(input: &Input, script: &[u8], leaf: &[u8; 32]) -> Option<Ve
     for (j, pair) in ins.chunks(2).enumerate() {
         let last = j == n / 2 - 1;
         match pair {
-            [Instruction::Push(k), Instruction::Op(o)] if (*o == op::OP_CHECKSIG && last) || (*o == OP_CHECKSIGVERIFY && !last) => {
+            [Instruction::Push(k), Instruction::Op(o)]
+                if (*o == op::OP_CHECKSIG && last) || (*o == OP_CHECKSIGVERIFY && !last) =>
+            {
                 items.push(sig(k)?);
             }
             _ => return None,

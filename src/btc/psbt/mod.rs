@@ -301,11 +301,13 @@ impl Psbt {
     /// "Determining Lock Time": the largest required height, or else the largest required
     /// time, or the fallback; an error when inputs need both kinds and none allows either.
     pub fn lock_time(&self) -> Result<u32, PsbtError> {
-        let any = self.inputs.iter().any(|i| i.required_time_locktime.is_some() || i.required_height_locktime.is_some());
+        let any =
+            self.inputs.iter().any(|i| i.required_time_locktime.is_some() || i.required_height_locktime.is_some());
         if self.version == 0 || !any {
             return Ok(self.fallback_locktime.unwrap_or(0));
         }
-        let constrained = self.inputs.iter().filter(|i| i.required_time_locktime.is_some() || i.required_height_locktime.is_some());
+        let constrained =
+            self.inputs.iter().filter(|i| i.required_time_locktime.is_some() || i.required_height_locktime.is_some());
         let all_height = constrained.clone().all(|i| i.required_height_locktime.is_some());
         let all_time = constrained.clone().all(|i| i.required_time_locktime.is_some());
         if all_height {
@@ -331,7 +333,11 @@ impl Psbt {
                     witness: Vec::new(),
                 })
                 .collect(),
-            outputs: self.outputs.iter().map(|o| TxOut { value: o.amount, script_pubkey: o.script_pubkey.clone() }).collect(),
+            outputs: self
+                .outputs
+                .iter()
+                .map(|o| TxOut { value: o.amount, script_pubkey: o.script_pubkey.clone() })
+                .collect(),
             lock_time: self.lock_time()?,
         })
     }
@@ -407,5 +413,10 @@ pub fn finalize_and_extract(bytes: &[u8]) -> Result<Finalized, PsbtError> {
     let mut psbt = Psbt::from_any(bytes)?;
     let report = psbt.finalize()?;
     let tx = if report.complete { Some(psbt.extract()?) } else { None };
-    Ok(Finalized { psbt: psbt.to_bytes(), txid: tx.as_ref().map(|t| t.txid().to_string()), tx: tx.map(|t| t.to_bytes()), report })
+    Ok(Finalized {
+        psbt: psbt.to_bytes(),
+        txid: tx.as_ref().map(|t| t.txid().to_string()),
+        tx: tx.map(|t| t.to_bytes()),
+        report,
+    })
 }

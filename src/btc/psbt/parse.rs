@@ -54,7 +54,11 @@ impl<'a> Field<'_, 'a> {
         PsbtError::InvalidValue { at: self.at, key_type: self.p.key_type }
     }
     fn no_key_data(&self) -> Result<(), PsbtError> {
-        if self.p.key_data.is_empty() { Ok(()) } else { Err(self.bad_key()) }
+        if self.p.key_data.is_empty() {
+            Ok(())
+        } else {
+            Err(self.bad_key())
+        }
     }
     fn only(&self, version: u32, actual: u32) -> Result<(), PsbtError> {
         if version == actual {
@@ -83,7 +87,10 @@ impl<'a> Field<'_, 'a> {
         Ok(u32::from_le_bytes(self.value_array()?))
     }
     /// A whole value read by `f`, with nothing left over.
-    fn value_with<T>(&self, f: impl FnOnce(&mut Reader<'a>) -> Result<T, crate::btc::DecodeError>) -> Result<T, PsbtError> {
+    fn value_with<T>(
+        &self,
+        f: impl FnOnce(&mut Reader<'a>) -> Result<T, crate::btc::DecodeError>,
+    ) -> Result<T, PsbtError> {
         let mut r = Reader::new(self.p.value);
         let out = f(&mut r).map_err(|_| self.bad_value())?;
         r.finish().map_err(|_| self.bad_value())?;
@@ -95,7 +102,8 @@ impl<'a> Field<'_, 'a> {
     fn value_tap_key_source(&self) -> Result<TapKeySource, PsbtError> {
         let mut r = Reader::new(self.p.value);
         let n = r.count(32).map_err(|_| self.bad_value())?;
-        let leaf_hashes = (0..n).map(|_| r.array::<32>()).collect::<Result<Vec<_>, _>>().map_err(|_| self.bad_value())?;
+        let leaf_hashes =
+            (0..n).map(|_| r.array::<32>()).collect::<Result<Vec<_>, _>>().map_err(|_| self.bad_value())?;
         let source = key_source(r.rest()).ok_or_else(|| self.bad_value())?;
         Ok(TapKeySource { leaf_hashes, source })
     }
@@ -435,7 +443,10 @@ fn parse_output(pairs: &[Pair<'_>], index: usize, version: u32) -> Result<Output
                     Ok(leaves)
                 })?;
                 // BIP-371: depths ≤ 128, and the leaves must make a complete tree.
-                if leaves.is_empty() || leaves.iter().any(|l| l.depth > 128) || super::taproot::tree_root(&leaves).is_none() {
+                if leaves.is_empty()
+                    || leaves.iter().any(|l| l.depth > 128)
+                    || super::taproot::tree_root(&leaves).is_none()
+                {
                     return Err(f.bad_value());
                 }
                 output.tap_tree = Some(leaves);

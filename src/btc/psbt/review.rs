@@ -136,7 +136,10 @@ fn warn(code: &'static str, input: Option<usize>, output: Option<usize>, message
 fn is_segwit_v0(input: &Input, spk: &[u8]) -> bool {
     match ScriptKind::of(spk) {
         ScriptKind::P2wpkh(_) | ScriptKind::P2wsh(_) => true,
-        ScriptKind::P2sh(_) => input.redeem_script.as_ref().is_some_and(|r| matches!(ScriptKind::of(r), ScriptKind::P2wpkh(_) | ScriptKind::P2wsh(_))),
+        ScriptKind::P2sh(_) => input
+            .redeem_script
+            .as_ref()
+            .is_some_and(|r| matches!(ScriptKind::of(r), ScriptKind::P2wpkh(_) | ScriptKind::P2wsh(_))),
         _ => false,
     }
 }
@@ -150,7 +153,10 @@ fn our_ecdsa_key<'a>(
     witness: Option<&Vec<u8>>,
     owner: &dyn KeyOwner,
 ) -> Option<&'a KeySource> {
-    keys.iter().filter(|(k, _)| script_pays_key(spk, k, redeem, witness)).find(|(k, s)| owner.owns(k, s)).map(|(_, s)| s)
+    keys.iter()
+        .filter(|(k, _)| script_pays_key(spk, k, redeem, witness))
+        .find(|(k, s)| owner.owns(k, s))
+        .map(|(_, s)| s)
 }
 
 /// Whether `spk` pays `key` alone (P2PKH, P2WPKH, P2SH-P2WPKH, BIP-86 P2TR) or a
@@ -158,7 +164,9 @@ fn our_ecdsa_key<'a>(
 fn script_pays_key(spk: &[u8], key: &[u8], redeem: Option<&Vec<u8>>, witness: Option<&Vec<u8>>) -> bool {
     let h = hash160(key);
     let compressed = key.len() == 33;
-    if spk == script::p2pkh(&h) || (compressed && (spk == script::p2wpkh(&h) || spk == script::p2sh_of(&script::p2wpkh(&h)))) {
+    if spk == script::p2pkh(&h)
+        || (compressed && (spk == script::p2wpkh(&h) || spk == script::p2sh_of(&script::p2wpkh(&h))))
+    {
         return true;
     }
     let contains = |s: &[u8]| match ScriptKind::of(s) {
@@ -192,7 +200,9 @@ fn taproot_ours<'a>(
     if output_key(internal, root.as_ref()).map(|k| k.0) != Some(q) {
         return None;
     }
-    let in_leaf = |x: &[u8; 32]| leaves.iter().any(|s| script::instructions(s).is_some_and(|ins| ins.contains(&Instruction::Push(&x[..]))));
+    let in_leaf = |x: &[u8; 32]| {
+        leaves.iter().any(|s| script::instructions(s).is_some_and(|ins| ins.contains(&Instruction::Push(&x[..]))))
+    };
     derivations
         .iter()
         .filter(|(x, _)| *x == internal || in_leaf(x))
@@ -210,10 +220,18 @@ fn input_owner(input: &Input, spk: Option<&[u8]>, owner: &dyn KeyOwner) -> Optio
             .filter(|(cb, (script, version))| control_block_commits(cb, script, *version, &q))
             .map(|(_, (script, _))| script.as_slice())
             .collect();
-        return taproot_ours(spk, input.tap_internal_key.as_ref(), input.tap_merkle_root, &leaves, &input.tap_bip32_derivation, owner)
-            .map(KeySource::path_string);
+        return taproot_ours(
+            spk,
+            input.tap_internal_key.as_ref(),
+            input.tap_merkle_root,
+            &leaves,
+            &input.tap_bip32_derivation,
+            owner,
+        )
+        .map(KeySource::path_string);
     }
-    our_ecdsa_key(&input.bip32_derivation, spk, input.redeem_script.as_ref(), input.witness_script.as_ref(), owner).map(KeySource::path_string)
+    our_ecdsa_key(&input.bip32_derivation, spk, input.redeem_script.as_ref(), input.witness_script.as_ref(), owner)
+        .map(KeySource::path_string)
 }
 
 fn output_owner<'a>(output: &'a Output, owner: &dyn KeyOwner) -> Option<&'a KeySource> {
@@ -232,8 +250,20 @@ fn output_owner<'a>(output: &'a Output, owner: &dyn KeyOwner) -> Option<&'a KeyS
 
 /// Mainnet and test-network version bytes of public extended keys (BIP-32, SLIP-132).
 fn xpub_is_mainnet(xpub: &[u8; 78]) -> Option<bool> {
-    const MAIN: [[u8; 4]; 5] = [[4, 0x88, 0xb2, 0x1e], [4, 0x9d, 0x7c, 0xb2], [4, 0xb2, 0x47, 0x46], [2, 0x95, 0xb4, 0x3f], [2, 0xaa, 0x7e, 0xd3]];
-    const TEST: [[u8; 4]; 5] = [[4, 0x35, 0x87, 0xcf], [4, 0x4a, 0x52, 0x62], [4, 0x5f, 0x1c, 0xf6], [2, 0x42, 0x89, 0xef], [2, 0x57, 0x54, 0x83]];
+    const MAIN: [[u8; 4]; 5] = [
+        [4, 0x88, 0xb2, 0x1e],
+        [4, 0x9d, 0x7c, 0xb2],
+        [4, 0xb2, 0x47, 0x46],
+        [2, 0x95, 0xb4, 0x3f],
+        [2, 0xaa, 0x7e, 0xd3],
+    ];
+    const TEST: [[u8; 4]; 5] = [
+        [4, 0x35, 0x87, 0xcf],
+        [4, 0x4a, 0x52, 0x62],
+        [4, 0x5f, 0x1c, 0xf6],
+        [2, 0x42, 0x89, 0xef],
+        [2, 0x57, 0x54, 0x83],
+    ];
     let v = [xpub[0], xpub[1], xpub[2], xpub[3]];
     if MAIN.contains(&v) {
         Some(true)
@@ -271,7 +301,12 @@ pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
     for (i, (input, out)) in psbt.inputs.iter().zip(&spent).enumerate() {
         let spk = out.as_ref().map(|o| o.script_pubkey.as_slice());
         if input.non_witness_utxo.is_none() && input.witness_utxo.is_none() {
-            warnings.push(warn("missing-utxo", Some(i), None, format!("input {i}: the coin it spends is not described; its amount cannot be checked")));
+            warnings.push(warn(
+                "missing-utxo",
+                Some(i),
+                None,
+                format!("input {i}: the coin it spends is not described; its amount cannot be checked"),
+            ));
         } else if out.is_none() {
             warnings.push(warn(
                 "utxo-mismatch",
@@ -296,7 +331,9 @@ pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
                     "non-default-sighash",
                     Some(i),
                     None,
-                    format!("input {i}: asks for sighash type 0x{t:02x}, which lets others change parts of the transaction"),
+                    format!(
+                        "input {i}: asks for sighash type 0x{t:02x}, which lets others change parts of the transaction"
+                    ),
                 ));
             }
             if t & !SIGHASH_ANYONECANPAY & 0x1f == SIGHASH_SINGLE && i >= psbt.outputs.len() {
@@ -317,7 +354,9 @@ pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
             ours: path.is_some(),
             path,
             sighash_type: input.sighash_type,
-            signatures: input.partial_sigs.len() + input.tap_script_sigs.len() + usize::from(input.tap_key_sig.is_some()),
+            signatures: input.partial_sigs.len()
+                + input.tap_script_sigs.len()
+                + usize::from(input.tap_key_sig.is_some()),
             finalized: input.is_finalized(),
         });
     }
@@ -326,7 +365,12 @@ pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
     let mut seen = std::collections::BTreeSet::new();
     for (i, input) in psbt.inputs.iter().enumerate() {
         if !seen.insert(input.previous_output) {
-            warnings.push(warn("duplicate-input", Some(i), None, format!("input {i} spends a coin another input already spends")));
+            warnings.push(warn(
+                "duplicate-input",
+                Some(i),
+                None,
+                format!("input {i} spends a coin another input already spends"),
+            ));
         }
     }
 
@@ -344,7 +388,11 @@ pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
         });
     }
 
-    let total_in = if spent.iter().all(Option::is_some) { Amount::checked_sum(spent.iter().flatten().map(|o| o.value)) } else { None };
+    let total_in = if spent.iter().all(Option::is_some) {
+        Amount::checked_sum(spent.iter().flatten().map(|o| o.value))
+    } else {
+        None
+    };
     let total_out = Amount::checked_sum(psbt.outputs.iter().map(|o| o.amount));
     let sent = Amount::checked_sum(psbt.outputs.iter().zip(&outputs).filter(|(_, r)| !r.ours).map(|(o, _)| o.amount));
     if total_out.is_none_or(|t| !t.is_money_range()) || total_in.is_some_and(|t| !t.is_money_range()) {
@@ -362,7 +410,12 @@ pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
     };
     let weight = tx.as_ref().and_then(|tx| estimated_weight(psbt, tx, &spent));
     if weight.is_none() && spent.iter().all(Option::is_some) {
-        warnings.push(warn("unknown-size", None, None, "an input's final size cannot be estimated; the fee rate is unknown".into()));
+        warnings.push(warn(
+            "unknown-size",
+            None,
+            None,
+            "an input's final size cannot be estimated; the fee rate is unknown".into(),
+        ));
     }
     let vsize = weight.map(|w| w.div_ceil(4) as u64);
     let fee_rate = match (fee, vsize) {
@@ -383,7 +436,11 @@ pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
         .inputs
         .iter()
         .flat_map(|i| i.bip32_derivation.values().chain(i.tap_bip32_derivation.values().map(|t| &t.source)))
-        .chain(psbt.outputs.iter().flat_map(|o| o.bip32_derivation.values().chain(o.tap_bip32_derivation.values().map(|t| &t.source))));
+        .chain(
+            psbt.outputs
+                .iter()
+                .flat_map(|o| o.bip32_derivation.values().chain(o.tap_bip32_derivation.values().map(|t| &t.source))),
+        );
     let bad_path = sources.clone().any(|s| path_network_mismatch(s, network));
     let xpub_nets: Vec<bool> = psbt.xpubs.keys().filter_map(xpub_is_mainnet).collect();
     let bad_xpub = xpub_nets.iter().any(|&m| m != (network == Network::Mainnet));
@@ -398,12 +455,22 @@ pub fn review(psbt: &Psbt, network: Network, owner: &dyn KeyOwner) -> Review {
 
     let invalid = tx.as_ref().map_or_else(Vec::new, |tx| psbt.invalid_signatures_in(tx, &spent));
     for i in invalid {
-        warnings.push(warn("invalid-signature", Some(i), None, format!("input {i}: a signature in this PSBT does not verify")));
+        warnings.push(warn(
+            "invalid-signature",
+            Some(i),
+            None,
+            format!("input {i}: a signature in this PSBT does not verify"),
+        ));
     }
 
     let lock_time = tx.as_ref().map(|tx| tx.lock_time);
     if lock_time.is_none() {
-        warnings.push(warn("locktime-conflict", None, None, "inputs need both a height and a time lock; no lock time satisfies them".into()));
+        warnings.push(warn(
+            "locktime-conflict",
+            None,
+            None,
+            "inputs need both a height and a time lock; no lock time satisfies them".into(),
+        ));
     }
     let txid = tx.as_ref().map(|tx| tx.txid().to_string());
     Review {

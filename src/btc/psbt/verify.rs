@@ -96,7 +96,13 @@ pub(super) enum SigCheck {
 /// Checks every signature input `i` carries (ECDSA partial signatures, the taproot key-path
 /// signature and script-path signatures) against `out`, the output it spends. `all` is
 /// every input's spent output, if known: BIP-341 signs them all, except with ANYONECANPAY.
-pub(super) fn check_input(cache: &mut SighashCache<'_>, i: usize, input: &Input, out: &TxOut, all: Option<&[TxOut]>) -> SigCheck {
+pub(super) fn check_input(
+    cache: &mut SighashCache<'_>,
+    i: usize,
+    input: &Input,
+    out: &TxOut,
+    all: Option<&[TxOut]>,
+) -> SigCheck {
     for (pk, sig) in &input.partial_sigs {
         let Some((&hash_type, der)) = sig.split_last() else { return SigCheck::Invalid };
         let hash_type = u32::from(hash_type);
@@ -126,7 +132,8 @@ pub(super) fn check_input(cache: &mut SighashCache<'_>, i: usize, input: &Input,
         let spent = match all {
             Some(all) => all,
             None if hash_type & 0x80 != 0 => {
-                acp_list = (0..n_inputs).map(|j| if j == i { out.clone() } else { TxOut::default() }).collect::<Vec<_>>();
+                acp_list =
+                    (0..n_inputs).map(|j| if j == i { out.clone() } else { TxOut::default() }).collect::<Vec<_>>();
                 &acp_list
             }
             None => {
@@ -138,7 +145,11 @@ pub(super) fn check_input(cache: &mut SighashCache<'_>, i: usize, input: &Input,
             return SigCheck::Invalid;
         }
     }
-    if unknown { SigCheck::Unknown } else { SigCheck::Valid }
+    if unknown {
+        SigCheck::Unknown
+    } else {
+        SigCheck::Valid
+    }
 }
 
 impl Psbt {

@@ -7,8 +7,8 @@
 //! at their real size.
 
 use super::{Input, Psbt};
-use crate::btc::script::{instructions, Instruction, ScriptKind};
 use crate::btc::encoding::compact_size_len;
+use crate::btc::script::{instructions, Instruction, ScriptKind};
 use crate::btc::tx::{Transaction, TxOut};
 
 /// ECDSA DER with low S plus the sighash byte, at most.
@@ -38,7 +38,9 @@ fn key_len(input: &Input) -> usize {
 /// Witness items (or scriptSig pushes) a script needs: `None` for scripts we cannot size.
 fn ecdsa_script_items(script: &[u8]) -> Option<Vec<usize>> {
     match ScriptKind::of(script) {
-        ScriptKind::Multisig { required, .. } => Some(core::iter::once(0).chain((0..required).map(|_| ECDSA_SIG)).collect()),
+        ScriptKind::Multisig { required, .. } => {
+            Some(core::iter::once(0).chain((0..required).map(|_| ECDSA_SIG)).collect())
+        }
         ScriptKind::P2pk(_) => Some(vec![ECDSA_SIG]),
         _ => None,
     }
@@ -58,7 +60,8 @@ fn tapscript_items(input: &Input) -> Option<Vec<usize>> {
         .tap_leaf_scripts
         .iter()
         .map(|(cb, (script, _))| {
-            let keys = instructions(script).map_or(0, |ins| ins.iter().filter(|i| matches!(i, Instruction::Push(k) if k.len() == 32)).count());
+            let keys = instructions(script)
+                .map_or(0, |ins| ins.iter().filter(|i| matches!(i, Instruction::Push(k) if k.len() == 32)).count());
             let mut items = vec![schnorr_len(input); keys];
             items.push(script.len());
             items.push(cb.len());
@@ -77,7 +80,9 @@ fn shape(input: &Input, spent: Option<&TxOut>) -> Option<Shape> {
     let spk = &spent?.script_pubkey;
     let witness_only = |witness| Some(Shape { script_sig: 0, witness });
     match ScriptKind::of(spk) {
-        ScriptKind::P2pkh(_) => Some(Shape { script_sig: push_len(ECDSA_SIG) + push_len(key_len(input)), witness: vec![] }),
+        ScriptKind::P2pkh(_) => {
+            Some(Shape { script_sig: push_len(ECDSA_SIG) + push_len(key_len(input)), witness: vec![] })
+        }
         ScriptKind::P2pk(_) => Some(Shape { script_sig: push_len(ECDSA_SIG), witness: vec![] }),
         ScriptKind::P2wpkh(_) => witness_only(vec![ECDSA_SIG, PUBKEY]),
         ScriptKind::P2wsh(_) => {

@@ -210,8 +210,7 @@ impl PeerSession {
 
     /// Requests older than the timeout, removed from flight; the depth halves.
     pub fn expire(&mut self, now: Instant) -> Vec<InFlight> {
-        let (late, keep): (Vec<_>, Vec<_>) =
-            self.in_flight.iter().partition(|r| now - r.sent >= REQUEST_TIMEOUT);
+        let (late, keep): (Vec<_>, Vec<_>) = self.in_flight.iter().partition(|r| now - r.sent >= REQUEST_TIMEOUT);
         if !late.is_empty() {
             self.in_flight = keep;
             self.timeouts += 1;

@@ -68,13 +68,7 @@ pub struct MetadataFetcher<P> {
 impl<P: Copy + Eq> MetadataFetcher<P> {
     /// A fetch for the torrent with this info hash, with no peers yet.
     pub fn new(info_hash: InfoHash) -> Self {
-        MetadataFetcher {
-            info_hash,
-            assembler: None,
-            slots: Vec::new(),
-            peers: Vec::new(),
-            done: false,
-        }
+        MetadataFetcher { info_hash, assembler: None, slots: Vec::new(), peers: Vec::new(), done: false }
     }
 
     /// The size being fetched, once a peer has announced one.
@@ -90,10 +84,7 @@ impl<P: Copy + Eq> MetadataFetcher<P> {
     /// Pieces received so far, and the total (for the UI).
     pub fn progress(&self) -> (u32, u32) {
         let have = self.slots.iter().filter(|s| matches!(s, Slot::Have { .. })).count();
-        (
-            u32::try_from(have).unwrap_or(u32::MAX),
-            u32::try_from(self.slots.len()).unwrap_or(u32::MAX),
-        )
+        (u32::try_from(have).unwrap_or(u32::MAX), u32::try_from(self.slots.len()).unwrap_or(u32::MAX))
     }
 
     /// A peer's extension handshake gave `metadata_size` (BEP 9): it can serve the metadata.
@@ -105,12 +96,7 @@ impl<P: Copy + Eq> MetadataFetcher<P> {
         }
         match self.peers.iter_mut().find(|p| p.peer == peer) {
             Some(state) => state.size = metadata_size,
-            None => self.peers.push(PeerState {
-                peer,
-                size: metadata_size,
-                rejects: 0,
-                strikes: 0,
-            }),
+            None => self.peers.push(PeerState { peer, size: metadata_size, rejects: 0, strikes: 0 }),
         }
         if self.assembler.is_none() && !self.done {
             self.start(metadata_size)?;
@@ -138,11 +124,8 @@ impl<P: Copy + Eq> MetadataFetcher<P> {
         if state.size != size || state.strikes >= MAX_STRIKES || !rejects_ok || self.done {
             return Vec::new();
         }
-        let outstanding = self
-            .slots
-            .iter()
-            .filter(|s| matches!(s, Slot::Requested { peer: p, .. } if *p == peer))
-            .count();
+        let outstanding =
+            self.slots.iter().filter(|s| matches!(s, Slot::Requested { peer: p, .. } if *p == peer)).count();
         let room = max.min(MAX_REQUESTS_PER_PEER).saturating_sub(outstanding);
         let mut out = Vec::new();
         for (i, slot) in self.slots.iter_mut().enumerate() {

@@ -26,19 +26,14 @@ pub const MAX_METADATA_SIZE: u32 = 10_000_000;
 impl ExtHandshake {
     /// The id the sender assigned to `name`, if it speaks it.
     pub fn id_of(&self, name: &str) -> Option<u8> {
-        self.extensions
-            .iter()
-            .find(|(n, id)| n == name && *id != 0)
-            .map(|(_, id)| *id)
+        self.extensions.iter().find(|(n, id)| n == name && *id != 0).map(|(_, id)| *id)
     }
 
     /// Reads the bencoded payload. Unknown keys are ignored; wrongly typed known keys are
     /// treated as absent, as clients do, except a dict that is not a dict at all.
     pub fn parse(payload: &[u8]) -> Result<Self, WireError> {
         let value = decode(payload, Mode::Tolerant).map_err(|_| WireError::BadExtension("handshake is not bencode"))?;
-        let dict = value
-            .as_dict()
-            .ok_or(WireError::BadExtension("handshake is not a dictionary"))?;
+        let dict = value.as_dict().ok_or(WireError::BadExtension("handshake is not a dictionary"))?;
         let mut extensions = Vec::new();
         if let Some(m) = dict.get_dict(b"m") {
             for (name, id) in &m.entries {

@@ -21,11 +21,8 @@ pub fn fuzz_extended(data: &[u8]) {
         return;
     };
     let mut registry = ExtRegistry::new();
-    if let Ok(ExtMessage::Metadata(MetadataMessage::Data {
-        piece,
-        total_size,
-        data,
-    })) = registry.decode(id % 4, payload)
+    if let Ok(ExtMessage::Metadata(MetadataMessage::Data { piece, total_size, data })) =
+        registry.decode(id % 4, payload)
     {
         let mut fetcher = MetadataFetcher::new(crate::metainfo::InfoHash([0; 20]));
         if fetcher.add_peer(1u8, total_size).is_ok() {
@@ -39,10 +36,7 @@ pub fn fuzz_extended(data: &[u8]) {
     if let Ok(hs) = ExtHandshake::parse(payload) {
         // What we parse, we can write back and read again to the same value.
         let again = ExtHandshake::parse(&hs.encode());
-        assert!(
-            again.is_ok(),
-            "a parsed extension handshake re-encodes to valid bencode"
-        );
+        assert!(again.is_ok(), "a parsed extension handshake re-encodes to valid bencode");
     }
     let _ = serve_metadata(Some(payload), u32::from(id) << 24);
 }

@@ -85,10 +85,7 @@ impl ExtRegistry {
     /// peer, which WebTorrent obeys (PROTOCOL.md §8.7).
     pub fn our_handshake(metadata_size: Option<u32>, reqq: u32, client: &str) -> ExtHandshake {
         ExtHandshake {
-            extensions: Extension::ALL
-                .iter()
-                .map(|e| (e.name().to_string(), e.our_id()))
-                .collect(),
+            extensions: Extension::ALL.iter().map(|e| (e.name().to_string(), e.our_id())).collect(),
             client: Some(client.to_string()),
             reqq: Some(reqq),
             metadata_size,
@@ -152,11 +149,7 @@ impl ExtRegistry {
         let Some(id) = self.their_id(Extension::UtMetadata) else {
             return false;
         };
-        Message::Extended {
-            id,
-            payload: &msg.encode(),
-        }
-        .encode_into(out);
+        Message::Extended { id, payload: &msg.encode() }.encode_into(out);
         true
     }
 
@@ -165,20 +158,12 @@ impl ExtRegistry {
         let Some(id) = self.their_id(Extension::LtDonthave) else {
             return false;
         };
-        Message::Extended {
-            id,
-            payload: &piece.to_be_bytes(),
-        }
-        .encode_into(out);
+        Message::Extended { id, payload: &piece.to_be_bytes() }.encode_into(out);
         true
     }
 
     /// Appends our extension handshake (extended id 0).
     pub fn encode_handshake(ours: &ExtHandshake, out: &mut Vec<u8>) {
-        Message::Extended {
-            id: 0,
-            payload: &ours.encode(),
-        }
-        .encode_into(out);
+        Message::Extended { id: 0, payload: &ours.encode() }.encode_into(out);
     }
 }

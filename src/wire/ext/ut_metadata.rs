@@ -34,9 +34,7 @@ impl<'a> MetadataMessage<'a> {
     pub fn parse(payload: &'a [u8]) -> Result<Self, WireError> {
         let (value, used) = decode_prefix(payload, Mode::Tolerant)
             .map_err(|_| WireError::BadExtension("ut_metadata dict is not bencode"))?;
-        let dict = value
-            .as_dict()
-            .ok_or(WireError::BadExtension("ut_metadata is not a dictionary"))?;
+        let dict = value.as_dict().ok_or(WireError::BadExtension("ut_metadata is not a dictionary"))?;
         let int = |key: &[u8]| dict.get_int(key).and_then(|n| u32::try_from(n).ok());
         let piece = int(b"piece").ok_or(WireError::BadExtension("ut_metadata without a valid piece"))?;
         match dict.get_int(b"msg_type") {
@@ -44,11 +42,7 @@ impl<'a> MetadataMessage<'a> {
             Some(1) => {
                 let total_size =
                     int(b"total_size").ok_or(WireError::BadExtension("ut_metadata data without total_size"))?;
-                Ok(MetadataMessage::Data {
-                    piece,
-                    total_size,
-                    data: &payload[used..],
-                })
+                Ok(MetadataMessage::Data { piece, total_size, data: &payload[used..] })
             }
             Some(2) => Ok(MetadataMessage::Reject(piece)),
             _ => Err(WireError::BadExtension("unknown ut_metadata msg_type")),
@@ -100,15 +94,11 @@ pub fn serve(info_bytes: Option<&[u8]>, piece: u32) -> MetadataMessage<'_> {
         return MetadataMessage::Reject(piece);
     };
     let total_size = u32::try_from(info.len()).ok().filter(|&n| n <= MAX_METADATA_SIZE);
-    let rest = piece_start(piece)
-        .and_then(|start| info.get(start..))
-        .filter(|r| !r.is_empty());
+    let rest = piece_start(piece).and_then(|start| info.get(start..)).filter(|r| !r.is_empty());
     match (rest, total_size) {
-        (Some(rest), Some(total_size)) => MetadataMessage::Data {
-            piece,
-            total_size,
-            data: rest.get(..METADATA_PIECE as usize).unwrap_or(rest),
-        },
+        (Some(rest), Some(total_size)) => {
+            MetadataMessage::Data { piece, total_size, data: rest.get(..METADATA_PIECE as usize).unwrap_or(rest) }
+        }
         _ => MetadataMessage::Reject(piece),
     }
 }
@@ -159,20 +149,12 @@ impl MetadataAssembler {
 
     /// Whether piece `piece` has arrived.
     pub fn has(&self, piece: u32) -> bool {
-        usize::try_from(piece)
-            .ok()
-            .and_then(|i| self.have.get(i))
-            .copied()
-            .unwrap_or(false)
+        usize::try_from(piece).ok().and_then(|i| self.have.get(i)).copied().unwrap_or(false)
     }
 
     /// Pieces still missing, in order.
     pub fn missing(&self) -> impl Iterator<Item = u32> + '_ {
-        self.have
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| !**h)
-            .map(|(i, _)| i as u32)
+        self.have.iter().enumerate().filter(|(_, h)| !**h).map(|(i, _)| i as u32)
     }
 
     /// Stores a data message. A piece of the wrong size or beyond the end is the peer's fault;
@@ -184,10 +166,8 @@ impl MetadataAssembler {
         let out_of_range = WireError::BadExtension("metadata piece of the wrong size or out of range");
         let start = piece_start(piece).ok_or(out_of_range.clone())?;
         let expected = (self.size as usize).saturating_sub(start).min(METADATA_PIECE as usize);
-        let (Some(slot), Some(have)) = (
-            self.buf.get_mut(start..start + expected),
-            self.have.get_mut(piece as usize),
-        ) else {
+        let (Some(slot), Some(have)) = (self.buf.get_mut(start..start + expected), self.have.get_mut(piece as usize))
+        else {
             return Err(out_of_range);
         };
         if data.len() != expected || expected == 0 {
