@@ -5,6 +5,7 @@ mod wallet {
     mod addresses;
     mod bip322;
     mod chains;
+    mod core_judge;
     mod keys;
     mod proof_of_funds;
     mod psbt;

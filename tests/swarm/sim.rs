@@ -41,6 +41,25 @@ pub struct Node {
     pub blocks_of: BTreeSet<(usize, u32)>,
 }
 
+impl Node {
+    fn new(engine: Engine, torrent: TorrentId, storage: BTreeMap<u32, Vec<u8>>, kind: Kind, peer_id: PeerId) -> Self {
+        Node {
+            engine,
+            torrent,
+            storage,
+            kind,
+            peer_id,
+            events: Vec::new(),
+            verified: Vec::new(),
+            sends: 0,
+            request_sends: 0,
+            haves_sent: 0,
+            requests_sent: 0,
+            blocks_of: BTreeSet::new(),
+        }
+    }
+}
+
 /// A deterministic test torrent of `len` bytes over the given files.
 pub fn make_torrent(files: &[(&str, u64)], piece_len: u32, web_seed: Option<&str>) -> (Vec<u8>, Vec<u8>) {
     let total: u64 = files.iter().map(|f| f.1).sum();
@@ -202,20 +221,7 @@ impl Sim {
             }
             storage.insert(p, bytes);
         }
-        self.nodes.push(Node {
-            engine,
-            torrent,
-            storage,
-            kind,
-            peer_id,
-            events: Vec::new(),
-            verified: Vec::new(),
-            sends: 0,
-            request_sends: 0,
-            haves_sent: 0,
-            requests_sent: 0,
-            blocks_of: BTreeSet::new(),
-        });
+        self.nodes.push(Node::new(engine, torrent, storage, kind, peer_id));
         i
     }
 
@@ -250,20 +256,7 @@ impl Sim {
         let i = self.nodes.len();
         let (mut engine, peer_id) = self.engine(i);
         let torrent = engine.add_torrent(&self.torrent_bytes, None).unwrap();
-        self.nodes.push(Node {
-            engine,
-            torrent,
-            storage: BTreeMap::new(),
-            kind: Kind::Honest,
-            peer_id,
-            events: Vec::new(),
-            verified: Vec::new(),
-            sends: 0,
-            request_sends: 0,
-            haves_sent: 0,
-            requests_sent: 0,
-            blocks_of: BTreeSet::new(),
-        });
+        self.nodes.push(Node::new(engine, torrent, BTreeMap::new(), Kind::Honest, peer_id));
         i
     }
 
@@ -274,20 +267,7 @@ impl Sim {
         let meta = peerpage::metainfo::parse_torrent(&self.torrent_bytes).unwrap();
         let link = peerpage::metainfo::Magnet::from_metainfo(&meta).to_link();
         let torrent = engine.add_magnet(&link).unwrap();
-        self.nodes.push(Node {
-            engine,
-            torrent,
-            storage: BTreeMap::new(),
-            kind: Kind::Honest,
-            peer_id,
-            events: Vec::new(),
-            verified: Vec::new(),
-            sends: 0,
-            request_sends: 0,
-            haves_sent: 0,
-            requests_sent: 0,
-            blocks_of: BTreeSet::new(),
-        });
+        self.nodes.push(Node::new(engine, torrent, BTreeMap::new(), Kind::Honest, peer_id));
         i
     }
 

@@ -7,6 +7,8 @@ use peerpage::wallet::bip322::{message_hash, to_sign, to_spend, verify};
 use peerpage::wallet::{Bip322Format, Bip322Verdict, DerivationPath, Keystore, ScriptType, WalletError, WifKey};
 use serde_json::Value;
 
+use super::core_judge::{core_verdicts, CORE_FLAGS};
+
 const ABANDON: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 
 fn vectors(name: &str) -> Value {
@@ -21,9 +23,6 @@ fn hex(bytes: &[u8]) -> String {
 fn addr(s: &str) -> Address {
     Address::parse_any(s).unwrap()
 }
-
-/// Bitcoin Core's consensus flags, taproot included.
-const CORE_FLAGS: u32 = bitcoinconsensus::VERIFY_ALL_PRE_TAPROOT | bitcoinconsensus::VERIFY_TAPROOT;
 
 /// Core's verdict on input 0 of a full `to_sign` for `address` and `message`.
 fn core_accepts(address: &Address, to_sign_bytes: &[u8]) -> bool {
@@ -196,18 +195,8 @@ pub(crate) fn core_judges_every_input(a: &Address, message: &str, sig: &str) -> 
         });
         spent.push(out.unwrap());
     }
-    let utxos: Vec<bitcoinconsensus::Utxo> = spent
-        .iter()
-        .map(|o| bitcoinconsensus::Utxo {
-            script_pubkey: o.script_pubkey.as_ptr(),
-            script_pubkey_len: o.script_pubkey.len() as u32,
-            value: o.value.to_sat() as i64,
-        })
-        .collect();
-    let bytes = tx.to_bytes();
-    for (i, o) in spent.iter().enumerate() {
-        bitcoinconsensus::verify_with_flags(&o.script_pubkey, o.value.to_sat(), &bytes, Some(&utxos), i, CORE_FLAGS)
-            .map_err(|e| format!("Core rejects input {i}: {e:?}"))?;
+    for (i, verdict) in core_verdicts(&tx, &spent).into_iter().enumerate() {
+        verdict.map_err(|e| format!("Core rejects input {i}: {e:?}"))?;
     }
     Ok(())
 }

@@ -13,6 +13,8 @@ use peerpage::wallet::hd::compressed;
 use peerpage::wallet::psbt::{sign, SignOptions};
 use peerpage::wallet::{DerivationPath, Keystore, NonceMode};
 
+use super::core_judge::core_verdicts;
+
 pub const ABANDON: &str =
     "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 pub const OTHER: &str = "legal winner thank year wave sausage worth useful legal winner thank yellow";
@@ -175,7 +177,7 @@ fn threshold(a: &[u8; 32], b: &[u8; 32]) -> Vec<u8> {
 /// Core's verdict on every input of `psbt` once finalized and extracted.
 pub fn verdicts(psbt: &Psbt) -> Vec<Result<(), bitcoinconsensus::Error>> {
     let (tx, spent) = finalized(psbt);
-    tx_verdicts(&tx, &spent)
+    core_verdicts(&tx, &spent)
 }
 
 /// The transaction `psbt` finalizes to, and the outputs its inputs spend.
@@ -185,32 +187,6 @@ fn finalized(psbt: &Psbt) -> (Transaction, Vec<TxOut>) {
     assert!(report.complete, "{report:?}");
     let spent = psbt.spent_outputs().into_iter().map(Option::unwrap).collect();
     (psbt.extract().unwrap(), spent)
-}
-
-/// Core's verdict on every input of `tx`, which spends `spent`.
-fn tx_verdicts(tx: &Transaction, spent: &[TxOut]) -> Vec<Result<(), bitcoinconsensus::Error>> {
-    let tx = tx.to_bytes();
-    let utxos: Vec<bitcoinconsensus::Utxo> = spent
-        .iter()
-        .map(|o| bitcoinconsensus::Utxo {
-            script_pubkey: o.script_pubkey.as_ptr(),
-            script_pubkey_len: o.script_pubkey.len() as u32,
-            value: o.value.to_sat() as i64,
-        })
-        .collect();
-    let flags = bitcoinconsensus::VERIFY_ALL_PRE_TAPROOT | bitcoinconsensus::VERIFY_TAPROOT;
-    (0..spent.len())
-        .map(|i| {
-            bitcoinconsensus::verify_with_flags(
-                &spent[i].script_pubkey,
-                spent[i].value.to_sat(),
-                &tx,
-                Some(&utxos),
-                i,
-                flags,
-            )
-        })
-        .collect()
 }
 
 fn signed(options: &SignOptions, version: u32) -> Psbt {
@@ -249,7 +225,7 @@ fn core_accepts_every_input_we_sign_and_rejects_each_with_a_flipped_signature_by
                     sigs.iter().find_map(|s| txin.script_sig.windows(s.len()).position(|w| w == s.as_slice())).unwrap();
                 txin.script_sig[at + 10] ^= 0x01;
             }
-            let v = tx_verdicts(&bad, &spent);
+            let v = core_verdicts(&bad, &spent);
             assert!(v[i].is_err(), "input {i} accepted with a flipped byte");
             assert!(v.iter().enumerate().all(|(j, r)| j == i || r.is_ok()), "only input {i} fails: {v:?}");
         }
