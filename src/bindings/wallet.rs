@@ -341,8 +341,7 @@ impl Wallet {
         aux_rand: &[u8],
     ) -> Result<JsValue, JsValue> {
         let (st, path, address) = self.message_key(script_type_name, account, chain, index)?;
-        let aux: [u8; 32] =
-            aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
+        let aux = aux_rand_of(aux_rand)?;
         let signature = match format {
             "bip137" => self.store.sign_message(path.as_ref(), st, text.as_bytes()),
             "bip322-simple" => self.store.sign_bip322(path.as_ref(), st, text.as_bytes(), Bip322Format::Simple, &aux),
@@ -350,10 +349,7 @@ impl Wallet {
             other => return Err(js_error(&BadArgument("message format", other.into()))),
         }
         .map_err(err)?;
-        let out = js_sys::Object::new();
-        js_sys::Reflect::set(&out, &"address".into(), &address.to_string().into())?;
-        js_sys::Reflect::set(&out, &"signature".into(), &signature.into())?;
-        Ok(out.into())
+        signed_message(&address.to_string(), signature)
     }
 
     /// A BIP-322 proof of funds (`pof…`) of `text` for an address of ours (chosen as in
@@ -377,8 +373,7 @@ impl Wallet {
         aux_rand: &[u8],
     ) -> Result<JsValue, JsValue> {
         let (st, path, address) = self.message_key(script_type_name, account, chain, index)?;
-        let aux: [u8; 32] =
-            aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
+        let aux = aux_rand_of(aux_rand)?;
         if outpoints.len() != amounts.len() || outpoints.len() != addresses.len() {
             return Err(js_error(&BadArgument(
                 "coin list lengths",
@@ -408,10 +403,7 @@ impl Wallet {
                 }
                 e => err(e),
             })?;
-        let out = js_sys::Object::new();
-        js_sys::Reflect::set(&out, &"address".into(), &address.to_string().into())?;
-        js_sys::Reflect::set(&out, &"signature".into(), &signature.into())?;
-        Ok(out.into())
+        signed_message(&address.to_string(), signature)
     }
 
     /// Reviews a PSBT (binary, base64 or hex bytes) for this wallet: inputs with values and
@@ -435,8 +427,7 @@ impl Wallet {
         grind: bool,
         allow_non_default_sighash: Option<bool>,
     ) -> Result<JsValue, JsValue> {
-        let aux: [u8; 32] =
-            aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))?;
+        let aux = aux_rand_of(aux_rand)?;
         let options = crate::wallet::SignOptions {
             nonce_mode: if grind { NonceMode::LowR } else { NonceMode::Plain },
             aux_rand: aux,
@@ -551,5 +542,18 @@ pub fn finalize_psbt(bytes: &[u8]) -> Result<JsValue, JsValue> {
     let tx_hex = done.tx.as_deref().map(crate::btc::encoding::to_hex);
     js_sys::Reflect::set(&out, &"txHex".into(), &tx_hex.map_or(JsValue::NULL, JsValue::from))?;
     js_sys::Reflect::set(&out, &"txid".into(), &done.txid.map_or(JsValue::NULL, JsValue::from))?;
+    Ok(out.into())
+}
+
+/// The 32 bytes of fresh randomness a taproot signature takes.
+fn aux_rand_of(aux_rand: &[u8]) -> Result<[u8; 32], JsValue> {
+    aux_rand.try_into().map_err(|_| js_error(&BadArgument("aux_rand length", aux_rand.len().to_string())))
+}
+
+/// `{address, signature}`, what the message signers return.
+fn signed_message(address: &str, signature: String) -> Result<JsValue, JsValue> {
+    let out = js_sys::Object::new();
+    js_sys::Reflect::set(&out, &"address".into(), &address.into())?;
+    js_sys::Reflect::set(&out, &"signature".into(), &signature.into())?;
     Ok(out.into())
 }
